@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { type Static, type TObject, type TProperties, type TSchema, Type } from 'typebox';
+import { Value } from 'typebox/value';
+
+/** Raised at boot when the environment does not satisfy a service's config schema. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const SENSITIVE = /(KEY|SECRET|PASSWORD|TOKEN|URL|DSN)/;
+
+/** Config every service shares. Adapters are chosen here, by URL scheme, never by NODE_ENV. */
+export const baseConfig = {
+  HOST: Type.String({ default: '0.0.0.0' }),
+  HTTP_PORT: Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
+  GRPC_PORT: Type.Integer({ default: 9090, minimum: 0, maximum: 65535 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' },
+  ),
+  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
+  DATABASE_POOL_MAX: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
+  BUS_URL: Type.String({ pattern: '^(memory|nats)://', description: 'memory://[name] or nats://host:port' }),
+  CACHE_URL: Type.String({ pattern: '^(memory|redis|rediss)://', description: 'memory://[name] or redis://host:port' }),
+  AUTH_JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  AUTH_ISSUER: Type.String({ default: 'diaspora-users' }),
+  AUTH_AUDIENCE: Type.String({ default: 'diaspora' }),
+  HTTP_BODY_LIMIT_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024 }),
+  GRPC_DEADLINE_MS: Type.Integer({ default: 2000, minimum: 50 }),
+  MIGRATE_ON_BOOT: Type.Boolean({ default: true }),
+  OUTBOX_POLL_MS: Type.Integer({ default: 1000, minimum: 10 }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+} satisfies TProperties;
+
+export type BaseConfig = Static<TObject<typeof baseConfig>>;
+
+export type Env = Record<string, string | undefined>;
+
+/** Turns env strings into the shapes the schema asks for; typebox's Convert does numbers and booleans. */
+function fromEnvString(schema: TSchema, value: string): unknown {
+  const type = (schema as { type?: string }).type;
+  if (type === 'array') return value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (type === 'object') {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+/**
+ * Reads exactly the variables the schema declares, applies defaults, coerces types and validates once.
+ * A bad or missing value stops boot with a message naming each offending variable.
+ */
+export function loadConfig<T extends TObject>(schema: T, env: Env, label = 'service'): Static<T> {
+  const raw: Record<string, unknown> = {};
+  const unreadable: string[] = [];
+  for (const [key, propertySchema] of Object.entries(schema.properties)) {
+    let value = env[key];
+    // `<NAME>_FILE` points at a file holding the value (Docker/Kubernetes secrets mounted as files).
+    const file = env[`${key}_FILE`];
+    if ((value === undefined || value === '') && file) {
+      try {
+        value = readFileSync(file, 'utf8').trim();
+      } catch {
+        unreadable.push(`  - ${key}_FILE: cannot read ${file}`);
+      }
+    }
+    if (value !== undefined && value !== '') raw[key] = fromEnvString(propertySchema as TSchema, value);
+  }
+  if (unreadable.length) throw new ConfigError(`invalid configuration for ${label}:\n${unreadable.join('\n')}`);
+  const value = Value.Convert(schema, Value.Default(schema, raw));
+  const errors = Value.Errors(schema, value);
+  if (errors.length === 0) return value as Static<T>;
+  const lines = errors.map((error) => {
+    if (error.keyword === 'required') {
+      const missing = (error.params as { requiredProperties?: string[] }).requiredProperties ?? [];
+      return `  - ${missing.join(', ')}: is required`;
+    }
+    const key = error.instancePath.split('/')[1] ?? '(root)';
+    const shown = SENSITIVE.test(key) ? '' : ` (got ${JSON.stringify(env[key])})`;
+    return `  - ${key}: ${error.message}${shown}`;
+  });
+  throw new ConfigError(`invalid configuration for ${label}:\n${[...new Set(lines)].join('\n')}`);
+}

@@ -1,0 +1,68 @@
+import type { Logger } from '../logger.js';
+import type { Database } from './database.js';
+
+/** One schema change of one service. `id` orders and identifies it; never edit one that has shipped. */
+export interface Migration {
+  id: string;
+  up: string;
+  down: string;
+}
+
+export interface MigrateOptions {
+  /** The owning service: its migrations are tracked in `<service>_migrations`, apart from any other service. */
+  service: string;
+  migrations: Migration[];
+  direction?: 'up' | 'down';
+  /** For `down`: how many of the most recent migrations to revert (default 1). */
+  steps?: number;
+  logger?: Logger;
+}
+
+export async function migrate(db: Database, options: MigrateOptions): Promise<string[]> {
+  const { service, migrations, direction = 'up', steps = 1, logger } = options;
+  if (!/^[a-z][a-z0-9_]*$/.test(service)) throw new Error(`invalid service name for migrations: ${service}`);
+  const ids = migrations.map((migration) => migration.id);
+  if (new Set(ids).size !== ids.length) throw new Error(`${service}: duplicate migration ids`);
+  const table = `${service}_migrations`;
+  const client = await db.pool.connect();
+  try {
+    // Replicas booting together must not race each other through the same migrations.
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [table]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${table} (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const { rows } = await client.query<{ id: string }>(`SELECT id FROM ${table} ORDER BY applied_at, id`);
+    const applied = rows.map((row) => row.id);
+    const byId = new Map(migrations.map((migration) => [migration.id, migration]));
+    const plan =
+      direction === 'up'
+        ? migrations.filter((migration) => !applied.includes(migration.id))
+        : applied
+            .slice(-steps)
+            .reverse()
+            .map((id) => {
+              const migration = byId.get(id);
+              if (!migration) throw new Error(`${service}: applied migration ${id} is unknown to this build`);
+              return migration;
+            });
+    for (const migration of plan) {
+      await client.query('BEGIN');
+      try {
+        await client.query(direction === 'up' ? migration.up : migration.down);
+        if (direction === 'up') await client.query(`INSERT INTO ${table} (id) VALUES ($1)`, [migration.id]);
+        else await client.query(`DELETE FROM ${table} WHERE id = $1`, [migration.id]);
+        await client.query('COMMIT');
+        logger?.info({ migration: migration.id, direction }, 'migration applied');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw new Error(`${service}: migration ${migration.id} (${direction}) failed: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+    }
+    return plan.map((migration) => migration.id);
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [table]).catch(() => undefined);
+    client.release();
+  }
+}

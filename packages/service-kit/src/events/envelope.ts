@@ -1,0 +1,35 @@
+import type { EventData, EventDefinition, EventEnvelope } from '@diaspora/events';
+import { Value } from 'typebox/value';
+import { newId } from '../ids.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function buildEnvelope<D extends EventDefinition>(
+  source: string,
+  definition: D,
+  data: EventData<D>,
+  options: { id?: string; occurredAt?: Date } = {},
+): EventEnvelope<EventData<D>> {
+  if (!Value.Check(definition.schema, data)) {
+    const [first] = Value.Errors(definition.schema, data);
+    // A producer bug, not bad input: fail loudly before anything is written.
+    throw new Error(`${definition.subject} payload is invalid at ${first?.instancePath || '/'}: ${first?.message}`);
+  }
+  return {
+    id: options.id ?? newId('evt'),
+    subject: definition.subject,
+    v: definition.version,
+    occurredAt: (options.occurredAt ?? new Date()).toISOString(),
+    source,
+    data,
+  };
+}
+
+export function encodeEnvelope(envelope: EventEnvelope): Uint8Array {
+  return encoder.encode(JSON.stringify(envelope));
+}
+
+export function decodeEnvelope(bytes: Uint8Array): EventEnvelope {
+  return JSON.parse(decoder.decode(bytes)) as EventEnvelope;
+}

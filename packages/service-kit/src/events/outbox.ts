@@ -1,0 +1,197 @@
+import type { EventData, EventDefinition, EventEnvelope } from '@diaspora/events';
+import type { Counter, Gauge } from 'prom-client';
+import type { PoolClient } from 'pg';
+import type { EventBus } from '../bus/types.js';
+import type { Database, Queryable } from '../db/database.js';
+import type { Migration } from '../db/migrations.js';
+import type { Logger } from '../logger.js';
+import { buildEnvelope, encodeEnvelope } from './envelope.js';
+
+const CHANNEL = 'outbox_pending';
+
+/** Tables every service gets: the outbox it publishes from and the ids its consumers have processed. */
+export const kitMigrations: Migration[] = [
+  {
+    id: 'kit_0001_outbox',
+    up: `
+      CREATE TABLE outbox (
+        seq bigserial PRIMARY KEY,
+        id text NOT NULL UNIQUE,
+        subject text NOT NULL,
+        envelope jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        published_at timestamptz,
+        attempts integer NOT NULL DEFAULT 0,
+        last_error text
+      );
+      CREATE INDEX outbox_unpublished ON outbox (seq) WHERE published_at IS NULL;
+      CREATE TABLE processed_events (
+        consumer text NOT NULL,
+        event_id text NOT NULL,
+        processed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (consumer, event_id)
+      );`,
+    down: 'DROP TABLE processed_events; DROP TABLE outbox;',
+  },
+];
+
+/** Writes domain events in the caller's transaction: they exist exactly when the change they describe commits. */
+export class Outbox {
+  constructor(private readonly source: string) {}
+
+  async enqueue<D extends EventDefinition>(
+    tx: Queryable,
+    definition: D,
+    data: EventData<D>,
+    options: { id?: string; occurredAt?: Date } = {},
+  ): Promise<EventEnvelope<EventData<D>>> {
+    const envelope = buildEnvelope(this.source, definition, data, options);
+    await tx.query('INSERT INTO outbox (id, subject, envelope) VALUES ($1, $2, $3)', [
+      envelope.id,
+      envelope.subject,
+      JSON.stringify(envelope),
+    ]);
+    // Delivered to the relay's LISTEN only if and when this transaction commits.
+    await tx.query(`SELECT pg_notify('${CHANNEL}', '')`);
+    return envelope;
+  }
+}
+
+export interface RelayOptions {
+  db: Database;
+  bus: EventBus;
+  logger: Logger;
+  pollMs: number;
+  batchSize?: number;
+  /** Published rows are deleted after this long. */
+  retentionMs?: number;
+  metrics?: { published: Counter; backlog: Gauge };
+}
+
+interface OutboxRow {
+  seq: string;
+  id: string;
+  subject: string;
+  envelope: EventEnvelope;
+}
+
+/**
+ * Moves committed outbox rows to the bus. Rows are claimed with SKIP LOCKED so replicas share the work; each is
+ * published with its event id as the dedup key, so a crash between publish and marking re-publishes a duplicate
+ * that JetStream (and idempotent consumers) drop. A crash before publishing loses nothing: the row waits.
+ */
+export class OutboxRelay {
+  private running = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private listener: PoolClient | undefined;
+  private lastCleanup = 0;
+
+  constructor(private readonly options: RelayOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.unlisten();
+  }
+
+  /** Publishes everything pending now; returns how many rows were published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const published = await this.publishBatch();
+      total += published;
+      if (published < (this.options.batchSize ?? 100)) return total;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.listen();
+        await this.drain();
+        await this.cleanup();
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'outbox relay pass failed; retrying');
+        await this.unlisten();
+      }
+      if (!this.running) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private async listen(): Promise<void> {
+    if (this.listener) return;
+    const client = await this.options.db.pool.connect();
+    client.on('notification', () => this.wake?.());
+    client.on('error', () => void this.unlisten());
+    await client.query(`LISTEN ${CHANNEL}`);
+    this.listener = client;
+  }
+
+  private async unlisten(): Promise<void> {
+    const client = this.listener;
+    this.listener = undefined;
+    if (!client) return;
+    await client.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
+    client.release(true);
+  }
+
+  private async publishBatch(): Promise<number> {
+    const { db, bus, logger, metrics } = this.options;
+    return db.tx(async (tx) => {
+      const { rows } = await tx.query<OutboxRow & Record<string, unknown>>(
+        `SELECT seq, id, subject, envelope FROM outbox WHERE published_at IS NULL
+         ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.options.batchSize ?? 100],
+      );
+      const published: string[] = [];
+      for (const row of rows) {
+        try {
+          await bus.publish({ id: row.id, subject: row.subject, data: encodeEnvelope(row.envelope) });
+          published.push(row.seq);
+        } catch (error) {
+          logger.warn({ err: error, eventId: row.id }, 'outbox publish failed; will retry');
+          await tx.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1', [
+            row.seq,
+            String((error as Error).message).slice(0, 500),
+          ]);
+          break; // keep order: later rows wait for this one
+        }
+      }
+      if (published.length) {
+        await tx.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [published]);
+        metrics?.published.inc(published.length);
+      }
+      return published.length;
+    });
+  }
+
+  private async cleanup(): Promise<void> {
+    const { db, metrics } = this.options;
+    const now = Date.now();
+    if (now - this.lastCleanup < 60_000) return;
+    this.lastCleanup = now;
+    const retentionSeconds = Math.floor((this.options.retentionMs ?? 7 * 24 * 3600 * 1000) / 1000);
+    await db.query(
+      `DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1)`,
+      [retentionSeconds],
+    );
+    const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
+    metrics?.backlog.set(Number(rows[0]?.n ?? 0));
+  }
+}

@@ -1,0 +1,91 @@
+import * as grpc from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+import { isUnavailableError, Problem } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+/** One gRPC service a process serves: its definition, its handlers and its fully-qualified name (for health). */
+export interface GrpcBinding {
+  name: string;
+  definition: grpc.ServiceDefinition;
+  // biome-ignore lint/suspicious/noExplicitAny: handler maps are typed by the generated code at the call site
+  handlers: grpc.UntypedServiceImplementation | Record<string, any>;
+}
+
+const STATUS_BY_HTTP: Record<number, grpc.status> = {
+  400: grpc.status.INVALID_ARGUMENT,
+  401: grpc.status.UNAUTHENTICATED,
+  403: grpc.status.PERMISSION_DENIED,
+  404: grpc.status.NOT_FOUND,
+  409: grpc.status.ALREADY_EXISTS,
+  410: grpc.status.NOT_FOUND,
+  412: grpc.status.FAILED_PRECONDITION,
+  429: grpc.status.RESOURCE_EXHAUSTED,
+  503: grpc.status.UNAVAILABLE,
+};
+
+/** Maps any thrown error to a gRPC status; internals stay in our logs, never in `details`. */
+export function toGrpcError(error: unknown): Partial<grpc.StatusObject> {
+  if (error instanceof Problem) {
+    return { code: STATUS_BY_HTTP[error.status] ?? grpc.status.UNKNOWN, details: error.detail ?? error.title };
+  }
+  if (isUnavailableError(error)) return { code: grpc.status.UNAVAILABLE, details: 'dependency unavailable' };
+  return { code: grpc.status.INTERNAL, details: 'internal error' };
+}
+
+/** Wraps an async unary handler: resolves to the response, and any throw becomes a mapped status. */
+export function unary<Req, Res>(
+  logger: Logger,
+  handler: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    handler(call.request, call).then(
+      (response) => callback(null, response),
+      (error: unknown) => {
+        const status = toGrpcError(error);
+        if (status.code === grpc.status.INTERNAL) logger.error({ err: error, path: call.getPath() }, 'gRPC handler failed');
+        callback(status as grpc.ServiceError);
+      },
+    );
+  };
+}
+
+/** A gRPC server with the standard health service; health follows the process readiness. */
+export class GrpcServer {
+  private readonly server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
+  private readonly health: HealthImplementation;
+  private readonly names: string[];
+
+  constructor(bindings: GrpcBinding[]) {
+    this.names = bindings.map((binding) => binding.name);
+    this.health = new HealthImplementation(Object.fromEntries(['', ...this.names].map((name) => [name, 'NOT_SERVING'])));
+    this.health.addToServer(this.server);
+    for (const binding of bindings) this.server.addService(binding.definition, binding.handlers);
+  }
+
+  listen(host: string, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      );
+    });
+  }
+
+  setServing(serving: boolean): void {
+    for (const name of ['', ...this.names]) this.health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
+  }
+
+  /** Lets in-flight calls finish, forcing after `timeoutMs`. */
+  stop(timeoutMs: number): Promise<void> {
+    this.setServing(false);
+    return new Promise((resolve) => {
+      const force = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, timeoutMs);
+      this.server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+  }
+}

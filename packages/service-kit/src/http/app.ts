@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import type { TokenVerifier } from '../auth/verifier.js';
+import type { Readiness } from '../health.js';
+import { type Logger, redactUrl } from '../logger.js';
+import type { ServiceMetrics } from '../metrics.js';
+import { authPlugin } from './auth-plugin.js';
+import { registerProblemHandlers } from './problem-handler.js';
+
+export type HttpApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface HttpAppOptions {
+  logger: Logger;
+  bodyLimit: number;
+  metrics: ServiceMetrics;
+  readiness: Readiness;
+  verifier: TokenVerifier;
+  openapi: { title: string; description: string; version: string };
+}
+
+const OPERATIONAL = new Set(['/health/live', '/health/ready', '/metrics', '/openapi.json']);
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * The Fastify instance every service starts from: request ids, problem+json errors, auth hooks, metrics,
+ * health, OpenAPI at /openapi.json, quiet operational routes. Services add their routes as a plugin.
+ */
+export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
+  const { logger, metrics, readiness } = options;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // One log line per request (onResponse below) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    bodyLimit: options.bodyLimit,
+    return503OnClosing: true,
+    trustProxy: true,
+    requestIdHeader: false,
+    // Reuse the gateway's correlation id when it looks sane, so one id follows a request through every hop.
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: options.openapi,
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  registerProblemHandlers(app);
+  await app.register(authPlugin, { verifier: options.verifier });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? '(unmatched)';
+    if (OPERATIONAL.has(route)) return;
+    metrics.httpDuration.observe(
+      { method: request.method, route, status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    request.log.info(
+      { method: request.method, url: redactUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
+  });
+
+  const hidden = { schema: { hide: true } };
+  app.get('/health/live', hidden, async () => ({ status: 'ok' }));
+  app.get('/health/ready', hidden, async (_request, reply) => {
+    const report = await readiness.report();
+    return reply.code(report.status === 'ok' ? 200 : 503).send(report);
+  });
+  app.get('/metrics', hidden, async (_request, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+  app.get('/openapi.json', hidden, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,63 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type FieldError, isUnavailableError, PROBLEM_CONTENT_TYPE, Problem, problems } from '../errors.js';
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** Field errors named the way clients address fields: `email`, `languages[2]`, `venue.city`. */
+function toFieldErrors(validation: AjvError[], context: string | undefined): FieldError[] {
+  const prefix = context && context !== 'body' ? `${context}.` : '';
+  return validation.map((error) => {
+    const segments = error.instancePath
+      .split('/')
+      .filter(Boolean)
+      .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (error.keyword === 'required') segments.push(String(error.params.missingProperty));
+    if (error.keyword === 'additionalProperties') segments.push(String(error.params.additionalProperty));
+    const field = segments.reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment), '');
+    const message =
+      error.keyword === 'additionalProperties' ? 'is not an accepted field' : (error.message ?? 'is invalid');
+    return { field: `${prefix}${field}` || (context ?? 'body'), message };
+  });
+}
+
+/** Every error becomes a problem; 5xx bodies carry nothing but the request id. */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof Problem) return error;
+  const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
+  if (fastifyError?.validation) {
+    return problems.validation(toFieldErrors(fastifyError.validation, fastifyError.validationContext));
+  }
+  const status = fastifyError?.statusCode;
+  if (status === 413) return new Problem(413, { detail: 'The request body is too large.' });
+  if (status === 415) return new Problem(415, { detail: 'Send the body as application/json.' });
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Framework messages for malformed requests (invalid JSON, empty body…) are safe and useful to clients.
+    const safe = typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_');
+    return new Problem(status, { detail: safe ? fastifyError.message : undefined });
+  }
+  if (isUnavailableError(error)) return problems.unavailable();
+  return new Problem(500, { detail: 'An unexpected error occurred. Quote the request id if you report it.' });
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem) {
+  for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
+  const body = { ...problem.toBody(request.url.split('?')[0]), requestId: request.id };
+  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(body);
+}
+
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.debug({ err: error }, 'request rejected');
+    return sendProblem(request, reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, new Problem(404, { detail: `No route for ${request.method} ${request.url.split('?')[0]}.` })),
+  );
+}

@@ -1,0 +1,34 @@
+import type { Cache } from './cache/types.js';
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Milliseconds until the current window resets. */
+  resetMs: number;
+}
+
+/**
+ * Fixed-window limiter on the cache port (the algorithm of Kong's rate-limiting plugin): with Redis it holds
+ * across replicas, in memory it holds per process.
+ */
+export class RateLimiter {
+  constructor(
+    private readonly cache: Cache,
+    private readonly options: { name: string; limit: number; windowMs: number },
+  ) {}
+
+  async hit(subject: string, now = Date.now()): Promise<RateLimitDecision> {
+    const { name, limit, windowMs } = this.options;
+    const window = Math.floor(now / windowMs);
+    const { value, ttlMs } = await this.cache.increment(`ratelimit:${name}:${subject}:${window}`, windowMs);
+    const resetMs = Math.min(ttlMs, (window + 1) * windowMs - now);
+    return { allowed: value <= limit, limit, remaining: Math.max(0, limit - value), resetMs };
+  }
+
+  /** Clears a subject's current window (e.g. after a successful login). */
+  async reset(subject: string, now = Date.now()): Promise<void> {
+    const { name, windowMs } = this.options;
+    await this.cache.delete(`ratelimit:${name}:${subject}:${Math.floor(now / windowMs)}`);
+  }
+}

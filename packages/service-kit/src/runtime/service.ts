@@ -1,0 +1,202 @@
+import type { EventBus } from '../bus/types.js';
+import { openBus } from '../bus/open.js';
+import type { Cache } from '../cache/types.js';
+import { openCache } from '../cache/open.js';
+import { JwksKeySource, type KeySource, TokenVerifier } from '../auth/verifier.js';
+import { type BaseConfig, baseConfig, ConfigError, type Env, loadConfig } from '../config.js';
+import { Database } from '../db/database.js';
+import { type Migration, migrate } from '../db/migrations.js';
+import { type EventConsumer, deliveryHandler } from '../events/consumer.js';
+import { kitMigrations, Outbox, OutboxRelay } from '../events/outbox.js';
+import { type GrpcBinding, GrpcServer } from '../grpc/server.js';
+import { type HealthCheck, Readiness } from '../health.js';
+import { createHttpApp, type HttpApp } from '../http/app.js';
+import { createLogger, type Logger } from '../logger.js';
+import { createMetrics, type ServiceMetrics } from '../metrics.js';
+import { type Static, type TObject, type TProperties, Type } from 'typebox';
+import type { BusSubscription } from '../bus/types.js';
+
+export type ServiceConfig<P extends TProperties> = BaseConfig & Static<TObject<P>>;
+
+/** What a service's `setup` receives: validated config and opened adapters, nothing it must construct itself. */
+export interface ServiceContext<C> {
+  name: string;
+  config: C;
+  logger: Logger;
+  db: Database;
+  bus: EventBus;
+  cache: Cache;
+  outbox: Outbox;
+  verifier: TokenVerifier;
+  metrics: ServiceMetrics;
+}
+
+/** A background loop the runtime starts after listening and stops on shutdown. */
+export interface Worker {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface ServiceParts {
+  routes(app: HttpApp): Promise<void>;
+  grpc?: GrpcBinding[];
+  consumers?: EventConsumer[];
+  workers?: Worker[];
+  checks?: Record<string, HealthCheck>;
+  close?(): Promise<void>;
+}
+
+export interface ServiceDefinition<P extends TProperties = TProperties> {
+  /** Lowercase short name: `user`, `event`… names the database tables' migration log and durable consumers. */
+  name: string;
+  openapi: { title: string; description: string; version: string };
+  config: P;
+  migrations: Migration[];
+  /** For the token issuer, which verifies with the keys it holds rather than fetching its own JWKS. */
+  keySource?(config: ServiceConfig<P>): KeySource;
+  setup(context: ServiceContext<ServiceConfig<P>>): Promise<ServiceParts>;
+}
+
+export function defineService<P extends TProperties>(definition: ServiceDefinition<P>): ServiceDefinition<P> {
+  return definition;
+}
+
+export interface Service<C extends BaseConfig = BaseConfig> {
+  name: string;
+  config: C;
+  app: HttpApp;
+  context: ServiceContext<C>;
+  readiness: Readiness;
+  relay: OutboxRelay;
+  migrate(direction?: 'up' | 'down', steps?: number): Promise<string[]>;
+  /** Binds HTTP and gRPC; returns where they listen. */
+  listen(): Promise<{ httpUrl: string; grpcAddress: string }>;
+  /** Starts the outbox relay, event consumers and service workers. */
+  startWorkers(): Promise<void>;
+  /** Drains and releases everything: not ready → stop HTTP/gRPC (in-flight finish) → workers → adapters. */
+  close(): Promise<void>;
+}
+
+export async function createService<P extends TProperties>(
+  definition: ServiceDefinition<P>,
+  options: { env: Env; logger?: Logger },
+): Promise<Service<ServiceConfig<P>>> {
+  const schema = Type.Object({ ...baseConfig, ...definition.config });
+  const config = loadConfig(schema, options.env, `the ${definition.name} service`) as ServiceConfig<P>;
+  const logger = options.logger ?? createLogger({ service: definition.name, level: config.LOG_LEVEL });
+  const keySource =
+    definition.keySource?.(config) ?? (config.AUTH_JWKS_URL ? new JwksKeySource(config.AUTH_JWKS_URL) : undefined);
+  if (!keySource) throw new ConfigError(`invalid configuration for the ${definition.name} service:\n  - AUTH_JWKS_URL: is required`);
+
+  const metrics = createMetrics(definition.name);
+  const db = new Database(config.DATABASE_URL, {
+    max: config.DATABASE_POOL_MAX,
+    applicationName: `${definition.name}-service`,
+    logger,
+  });
+  const bus = await openBus(config.BUS_URL, { name: `${definition.name}-service`, logger });
+  const cache = await openCache(config.CACHE_URL, { namespace: definition.name });
+  const verifier = new TokenVerifier(keySource, { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+  const outbox = new Outbox(definition.name);
+  const context: ServiceContext<ServiceConfig<P>> = {
+    name: definition.name,
+    config,
+    logger,
+    db,
+    bus,
+    cache,
+    outbox,
+    verifier,
+    metrics,
+  };
+
+  const parts = await definition.setup(context);
+  const readiness = new Readiness({
+    postgres: () => db.ping(),
+    bus: () => bus.ping(),
+    cache: () => cache.ping(),
+    ...parts.checks,
+  });
+  const app = await createHttpApp({
+    logger,
+    bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
+    metrics,
+    readiness,
+    verifier,
+    openapi: definition.openapi,
+  });
+  await app.register(async (scope) => parts.routes(scope as HttpApp));
+  await app.ready();
+  const grpc = new GrpcServer(parts.grpc ?? []);
+  const relay = new OutboxRelay({
+    db,
+    bus,
+    logger,
+    pollMs: config.OUTBOX_POLL_MS,
+    metrics: { published: metrics.outboxPublished, backlog: metrics.outboxBacklog },
+  });
+  const subscriptions: BusSubscription[] = [];
+  let listening = false;
+
+  return {
+    name: definition.name,
+    config,
+    app,
+    context,
+    readiness,
+    relay,
+    migrate: (direction = 'up', steps = 1) =>
+      migrate(db, {
+        service: definition.name,
+        migrations: [...kitMigrations, ...definition.migrations],
+        direction,
+        steps,
+        logger,
+      }),
+    async listen() {
+      const httpUrl = await app.listen({ host: config.HOST, port: config.HTTP_PORT });
+      const grpcPort = await grpc.listen(config.HOST, config.GRPC_PORT);
+      grpc.setServing(true);
+      listening = true;
+      const grpcAddress = `${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${grpcPort}`;
+      logger.info({ httpUrl, grpcAddress }, `${definition.name} service listening`);
+      return { httpUrl, grpcAddress };
+    },
+    async startWorkers() {
+      relay.start();
+      for (const consumer of parts.consumers ?? []) {
+        const handle = deliveryHandler(consumer, logger);
+        subscriptions.push(
+          await bus.subscribe({
+            subject: consumer.event.subject,
+            durable: `${definition.name}-${consumer.name}`,
+            ...(consumer.maxDeliver ? { maxDeliver: consumer.maxDeliver } : {}),
+            handler: async (delivery) => {
+              try {
+                await handle(delivery);
+                metrics.eventsConsumed.inc({ consumer: consumer.name, outcome: 'ok' });
+              } catch (error) {
+                metrics.eventsConsumed.inc({ consumer: consumer.name, outcome: 'retry' });
+                logger.warn({ err: error, eventId: delivery.id, consumer: consumer.name }, 'event handling failed');
+                throw error;
+              }
+            },
+          }),
+        );
+      }
+      for (const worker of parts.workers ?? []) worker.start();
+    },
+    async close() {
+      readiness.drain();
+      grpc.setServing(false);
+      await app.close();
+      if (listening) await grpc.stop(config.SHUTDOWN_TIMEOUT_MS / 2);
+      await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+      await Promise.all((parts.workers ?? []).map((worker) => worker.stop()));
+      await relay.stop();
+      await parts.close?.();
+      await Promise.allSettled([bus.close(), cache.close()]);
+      await db.close();
+    },
+  };
+}

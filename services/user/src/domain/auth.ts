@@ -1,0 +1,141 @@
+import { UserRegistered } from '@diaspora/events';
+import { newId, Problem, problems } from '@diaspora/service-kit';
+import { hashRefreshToken, newRefreshToken } from './credentials.js';
+import { checkPassword } from './password-policy.js';
+import { type AccessTokenIssuer, EmailTakenError, type PasswordHasher, type Scope, type UnitOfWork } from './ports.js';
+import { normalizeProfile, ownView, type ProfileFields, type UserRecord } from './user.js';
+
+export interface ClientInfo {
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export interface RegisterInput extends Omit<ProfileFields, 'bio' | 'avatarUrl'> {
+  email: string;
+  password: string;
+  bio?: string;
+}
+
+export interface AuthResult {
+  user: ReturnType<typeof ownView>;
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  tokenType: 'Bearer';
+}
+
+const invalidCredentials = () =>
+  new Problem(401, { type: 'invalid-credentials', detail: 'The email or password is incorrect.' });
+const invalidRefresh = (detail = 'The refresh token is invalid or expired; sign in again.') =>
+  new Problem(401, { type: 'invalid-refresh-token', detail });
+
+export class AuthService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly passwords: PasswordHasher,
+    private readonly tokens: AccessTokenIssuer,
+    private readonly refreshTtlMs: number,
+  ) {}
+
+  async register(input: RegisterInput, client: ClientInfo): Promise<AuthResult> {
+    const email = input.email.trim().toLowerCase();
+    const { fields, errors } = normalizeProfile({
+      displayName: input.displayName,
+      bio: input.bio ?? null,
+      avatarUrl: null,
+      originCountry: input.originCountry,
+      residenceCountry: input.residenceCountry,
+      residenceCity: input.residenceCity,
+      languages: input.languages,
+      domains: input.domains,
+    });
+    errors.push(...checkPassword(input.password, { email, displayName: fields.displayName }));
+    if (errors.length) throw problems.validation(errors);
+    // Hash outside the transaction: bcrypt takes ~100s of ms and must not hold a connection.
+    const passwordHash = await this.passwords.hash(input.password);
+    try {
+      return await this.uow.run(async (scope) => {
+        const user = await scope.users.insert({ id: newId('usr'), email, passwordHash, ...fields });
+        await scope.events.publish(UserRegistered, {
+          userId: user.id,
+          displayName: user.displayName,
+          originCountry: user.originCountry,
+          residenceCountry: user.residenceCountry,
+          residenceCity: user.residenceCity,
+          languages: user.languages,
+          domains: user.domains,
+          registeredAt: user.createdAt.toISOString(),
+        });
+        return this.startSession(scope, user, client);
+      });
+    } catch (error) {
+      if (error instanceof EmailTakenError) {
+        throw problems.conflict('An account with this email already exists.', 'email-taken');
+      }
+      throw error;
+    }
+  }
+
+  async login(emailInput: string, password: string, client: ClientInfo): Promise<AuthResult> {
+    const user = await this.uow.users.findByEmail(emailInput.trim().toLowerCase());
+    if (!user?.passwordHash) {
+      await this.passwords.verifyNothing(password);
+      throw invalidCredentials();
+    }
+    if (!(await this.passwords.verify(password, user.passwordHash))) throw invalidCredentials();
+    return this.uow.run((scope) => this.startSession(scope, user, client));
+  }
+
+  /**
+   * Rotates a refresh token. Presenting a token that was already rotated means it leaked (or a client bug):
+   * the whole session family is revoked and the caller must sign in again.
+   */
+  async refresh(refreshToken: string, client: ClientInfo): Promise<AuthResult> {
+    const outcome = await this.uow.run(async (scope) => {
+      const current = await scope.sessions.findForUpdate(hashRefreshToken(refreshToken));
+      if (!current || current.revokedAt) return { kind: 'invalid' as const };
+      if (current.rotatedAt) {
+        await scope.sessions.revokeFamily(current.familyId, 'refresh-token-reuse');
+        return { kind: 'reused' as const };
+      }
+      if (current.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' as const };
+      const user = await scope.users.findById(current.userId);
+      if (!user) return { kind: 'invalid' as const };
+      await scope.sessions.markRotated(current.id);
+      return { kind: 'ok' as const, result: await this.continueSession(scope, user, current.familyId, client) };
+    });
+    // Thrown after commit, so the family revocation above is kept.
+    if (outcome.kind === 'reused') {
+      throw invalidRefresh('This refresh token was already used; the session has been revoked. Sign in again.');
+    }
+    if (outcome.kind === 'invalid') throw invalidRefresh();
+    return outcome.result;
+  }
+
+  /** Ends the session the token belongs to. Unknown tokens are ignored: logout is always "done". */
+  async logout(refreshToken: string): Promise<void> {
+    await this.uow.run(async (scope) => {
+      const current = await scope.sessions.findForUpdate(hashRefreshToken(refreshToken));
+      if (current && !current.revokedAt) await scope.sessions.revokeFamily(current.familyId, 'logout');
+    });
+  }
+
+  private startSession(scope: Scope, user: UserRecord, client: ClientInfo) {
+    return this.continueSession(scope, user, newId('ses'), client);
+  }
+
+  private async continueSession(scope: Scope, user: UserRecord, familyId: string, client: ClientInfo): Promise<AuthResult> {
+    const { token, hash } = newRefreshToken();
+    await scope.sessions.create({
+      id: newId('rtk'),
+      familyId,
+      userId: user.id,
+      tokenHash: hash,
+      expiresAt: new Date(Date.now() + this.refreshTtlMs),
+      userAgent: client.userAgent,
+      ip: client.ip,
+    });
+    const { accessToken, expiresIn } = this.tokens.issue(user);
+    return { user: ownView(user), accessToken, refreshToken: token, expiresIn, tokenType: 'Bearer' };
+  }
+}

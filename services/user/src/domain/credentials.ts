@@ -1,0 +1,71 @@
+import { createHash, randomBytes, type KeyObject } from 'node:crypto';
+import { keyId } from '@diaspora/service-kit';
+import bcrypt from 'bcrypt';
+import jwt from 'jsonwebtoken';
+import type { AccessTokenIssuer, PasswordHasher } from './ports.js';
+import type { UserRecord } from './user.js';
+
+export class BcryptHasher implements PasswordHasher {
+  private readonly decoy: Promise<string>;
+
+  constructor(private readonly cost: number) {
+    this.decoy = bcrypt.hash(randomBytes(16).toString('hex'), cost);
+  }
+
+  hash(password: string): Promise<string> {
+    return bcrypt.hash(password, this.cost);
+  }
+
+  verify(password: string, hash: string): Promise<boolean> {
+    return bcrypt.compare(password, hash);
+  }
+
+  async verifyNothing(password: string): Promise<void> {
+    await bcrypt.compare(password, await this.decoy);
+  }
+}
+
+/** Signs short-lived RS256 access tokens carrying what services authorize on. */
+export class JwtIssuer implements AccessTokenIssuer {
+  private readonly kid: string;
+
+  constructor(
+    private readonly privateKey: KeyObject,
+    publicKey: KeyObject,
+    private readonly options: { issuer: string; audience: string; ttlSeconds: number },
+  ) {
+    this.kid = keyId(publicKey);
+  }
+
+  issue(user: UserRecord) {
+    const accessToken = jwt.sign(
+      {
+        roles: user.roles,
+        tier: user.tier,
+        country: user.residenceCountry,
+        city: user.residenceCity,
+      },
+      this.privateKey,
+      {
+        algorithm: 'RS256',
+        keyid: this.kid,
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        subject: user.id,
+        expiresIn: this.options.ttlSeconds,
+        jwtid: randomBytes(12).toString('base64url'),
+      },
+    );
+    return { accessToken, expiresIn: this.options.ttlSeconds };
+  }
+}
+
+/** Opaque refresh tokens: 256 random bits shown once; only their SHA-256 is stored. */
+export function newRefreshToken(): { token: string; hash: Buffer } {
+  const token = `rt_${randomBytes(32).toString('base64url')}`;
+  return { token, hash: hashRefreshToken(token) };
+}
+
+export function hashRefreshToken(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}

@@ -1,0 +1,44 @@
+import type { Queryable } from '@diaspora/service-kit';
+import type { NewRefreshToken, RefreshTokenRecord, SessionStore } from '../domain/ports.js';
+
+export class PgSessionStore implements SessionStore {
+  constructor(private readonly db: Queryable) {}
+
+  async create(token: NewRefreshToken): Promise<void> {
+    await this.db.query(
+      `INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, expires_at, user_agent, ip)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [token.id, token.familyId, token.userId, token.tokenHash, token.expiresAt, token.userAgent?.slice(0, 300), token.ip],
+    );
+  }
+
+  async findForUpdate(tokenHash: Buffer): Promise<RefreshTokenRecord | null> {
+    const { rows } = await this.db.query(
+      `SELECT id, family_id, user_id, expires_at, rotated_at, revoked_at FROM refresh_tokens
+       WHERE token_hash = $1 FOR UPDATE`,
+      [tokenHash],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id as string,
+      familyId: row.family_id as string,
+      userId: row.user_id as string,
+      expiresAt: row.expires_at as Date,
+      rotatedAt: row.rotated_at as Date | null,
+      revokedAt: row.revoked_at as Date | null,
+    };
+  }
+
+  async markRotated(id: string): Promise<void> {
+    await this.db.query('UPDATE refresh_tokens SET rotated_at = now() WHERE id = $1', [id]);
+  }
+
+  async revokeFamily(familyId: string, reason: string): Promise<number> {
+    const { rowCount } = await this.db.query(
+      `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2 WHERE family_id = $1 AND revoked_at IS NULL`,
+      [familyId, reason],
+    );
+    return rowCount ?? 0;
+  }
+}
