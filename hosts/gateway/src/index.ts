@@ -1,1 +1,2 @@
-export {};
+export { createGateway, type GatewayOptions } from './gateway.js';
+export { loadKongConfig, renderKongConfig } from './kong-config.js';

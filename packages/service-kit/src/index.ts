@@ -19,7 +19,7 @@ export * from './grpc/server.js';
 export * from './health.js';
 export { createHttpApp, type HttpApp } from './http/app.js';
 export { authPlugin } from './http/auth-plugin.js';
-export { sendProblem, toProblem } from './http/problem-handler.js';
+export { registerProblemHandlers, sendProblem, toProblem } from './http/problem-handler.js';
 export * from './ids.js';
 export * from './logger.js';
 export * from './metrics.js';

@@ -1,0 +1,119 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createGateway } from '@diaspora/gateway';
+import { createLogger, createService, type Env, type Logger, openCache, type Service } from '@diaspora/service-kit';
+import { ensureDatabase, freePort, startEmbeddedPostgres } from '@diaspora/testing';
+import { discoverServices } from './discovery.js';
+import { ensureSigningKey } from './keys.js';
+
+export interface AllInOneOptions {
+  /** Repository root (services/ and kong/ are found there). */
+  root: string;
+  dataDir: string;
+  gateway: { host: string; port: number };
+  postgresPort: number;
+  /** 0 = free ports. */
+  httpPortBase: number;
+  grpcPortBase: number;
+  logLevel: string;
+  /** Builds each service's (and the gateway's) logger. */
+  loggerFor?: (service: string) => Logger;
+  services?: string[];
+  /** Extra environment for every service (tests lower BCRYPT_COST, say); wins over process env. */
+  env?: Env;
+}
+
+export interface RunningPlatform {
+  gatewayUrl: string;
+  services: { name: string; httpUrl: string; grpcAddress: string; service: Service }[];
+  postgres: { port: number };
+  stop(): Promise<void>;
+}
+
+const BUS_URL = 'memory://all-in-one';
+const CACHE_URL = 'memory://all-in-one';
+
+/**
+ * Boots the whole platform in one process: embedded PostgreSQL (one database per service), every service on its
+ * own loopback HTTP and gRPC ports (talking to each other over real gRPC), in-memory bus and cache shared
+ * in-process, and the gateway configured from kong/kong.yml.
+ */
+export async function startAllInOne(options: AllInOneOptions): Promise<RunningPlatform> {
+  const loggerFor = options.loggerFor ?? ((service: string) => createLogger({ service, level: options.logLevel }));
+  const log = loggerFor('all-in-one');
+  const dataDir = resolve(options.root, options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const key = ensureSigningKey(dataDir);
+  const postgresPort = options.postgresPort || (await freePort());
+  const postgres = await startEmbeddedPostgres({
+    dataDir: join(dataDir, 'postgres'),
+    port: postgresPort,
+    persistent: true,
+    onLog: (line) => log.debug({ postgres: line.trim() }, 'postgres'),
+  });
+  const stopList: (() => Promise<void>)[] = [() => postgres.stop()];
+  const stopAll = async () => {
+    for (const stop of stopList.reverse()) await stop().catch((error: unknown) => log.error({ err: error }, 'stop failed'));
+  };
+
+  try {
+    const discovered = await discoverServices(options.root, options.services);
+    const ports = await Promise.all(
+      discovered.map(async ({ index }) => ({
+        http: options.httpPortBase ? options.httpPortBase + index + 1 : await freePort(),
+        grpc: options.grpcPortBase ? options.grpcPortBase + index + 1 : await freePort(),
+      })),
+    );
+    // Every service learns where its peers are, as it would from Kubernetes DNS.
+    const peers: Env = Object.fromEntries(
+      discovered.map(({ name }, i) => [`${name.toUpperCase()}_GRPC_ADDR`, `127.0.0.1:${ports[i]!.grpc}`]),
+    );
+    const userIndex = discovered.findIndex(({ name }) => name === 'user');
+    const jwksUrl = `http://127.0.0.1:${ports[userIndex]?.http ?? 0}/.well-known/jwks.json`;
+
+    const services: RunningPlatform['services'] = [];
+    for (const [i, { name, definition }] of discovered.entries()) {
+      const database = `diaspora_${name}`;
+      await ensureDatabase(postgres.adminUrl, database);
+      const service = await createService(definition, {
+        logger: loggerFor(name),
+        env: {
+          ...process.env,
+          ...peers,
+          HOST: '127.0.0.1',
+          HTTP_PORT: String(ports[i]!.http),
+          GRPC_PORT: String(ports[i]!.grpc),
+          LOG_LEVEL: options.logLevel,
+          DATABASE_URL: postgres.urlFor(database),
+          BUS_URL,
+          CACHE_URL,
+          AUTH_JWKS_URL: jwksUrl,
+          JWT_PRIVATE_KEY: key.privateKeyPem,
+          OUTBOX_POLL_MS: '250',
+          ...options.env,
+        },
+      });
+      stopList.push(() => service.close());
+      await service.migrate();
+      const { httpUrl, grpcAddress } = await service.listen();
+      await service.startWorkers();
+      services.push({ name, httpUrl, grpcAddress, service });
+    }
+
+    const gatewayCache = await openCache(CACHE_URL, { namespace: 'gateway' });
+    stopList.push(() => gatewayCache.close());
+    const gateway = await createGateway({
+      kongConfigPath: join(options.root, 'kong/kong.yml'),
+      env: { ...process.env, JWT_PUBLIC_KEY: key.publicKeyPem },
+      upstreams: Object.fromEntries(services.map(({ name, httpUrl }) => [`${name}-service`, httpUrl])),
+      cache: gatewayCache,
+      logger: loggerFor('gateway'),
+    });
+    stopList.push(() => gateway.close());
+    const gatewayUrl = await gateway.listen({ host: options.gateway.host, port: options.gateway.port });
+    return { gatewayUrl, services, postgres: { port: postgresPort }, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

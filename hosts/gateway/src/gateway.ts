@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import {
+  type Cache,
+  type Logger,
+  Problem,
+  redactUrl,
+  registerProblemHandlers,
+  sendProblem,
+  toProblem,
+} from '@diaspora/service-kit';
+import replyFrom from '@fastify/reply-from';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
+import { registerDocs } from './docs.js';
+import { loadKongConfig } from './kong-config.js';
+import { OpenApiAggregator } from './openapi.js';
+import { type AccessContext, allowedBytes, createPluginRunner } from './plugins/index.js';
+import { type MatchedRoute, Router, upstreamPath } from './router.js';
+import { refuseUpgrade, tunnelUpgrade } from './websocket.js';
+
+export interface GatewayOptions {
+  kongConfigPath: string;
+  /** Fills `${NAME}` placeholders of kong.yml. */
+  env: Record<string, string | undefined>;
+  /** Kong service name → base URL, overriding the service's `url` (all-in-one binds services on loopback). */
+  upstreams?: Record<string, string>;
+  cache: Cache;
+  logger: Logger;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
+
+function requestIdOf(request: IncomingMessage): string {
+  const incoming = request.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/**
+ * The dev gateway: Kong's routing and plugins, read from kong/kong.yml, in front of the services; plus the
+ * aggregated OpenAPI document at /openapi.json and Swagger UI at /docs.
+ */
+export async function createGateway(options: GatewayOptions): Promise<FastifyInstance> {
+  const config = loadKongConfig(options.kongConfigPath, options.env);
+  const router = new Router(config);
+  const runAccessPhase = createPluginRunner({ config, cache: options.cache });
+  const upstreams = options.upstreams ?? {};
+  const baseOf = (match: MatchedRoute) => upstreams[match.service.name] ?? new URL(match.service.url).origin;
+  const sizeLimits = [...config.plugins, ...config.services.flatMap((s) => [...(s.plugins ?? []), ...s.routes.flatMap((r) => r.plugins ?? [])])]
+    .filter((plugin) => plugin.name === 'request-size-limiting')
+    .map((plugin) => allowedBytes(plugin.config));
+
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    // Fastify refuses bodies above the largest configured limit early; per-route limits are the plugin's job.
+    bodyLimit: Math.max(1024, ...sizeLimits, sizeLimits.length ? 0 : 128 * 1024 * 1024),
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+  });
+  registerProblemHandlers(app);
+  await app.register(replyFrom, { undici: { connections: 256, pipelining: 1, headersTimeout: 30_000, bodyTimeout: 30_000 } });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  const aggregator = new OpenApiAggregator(
+    () => Object.fromEntries(router.services().map((service) => [service.name, upstreams[service.name] ?? new URL(service.url).origin])),
+    options.logger,
+  );
+  registerDocs(app, () => aggregator.document());
+
+  const accessContext = (request: IncomingMessage, requestId: string, ip: string, bodyLength: number) => {
+    const url = new URL(request.url ?? '/', 'http://gateway');
+    const match = router.match(request.method ?? 'GET', url.pathname);
+    if (!match) throw new Problem(404, { detail: `No route matches ${request.method} ${url.pathname}.` });
+    const context: AccessContext = {
+      method: request.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: request.headers,
+      ip,
+      bodyLength,
+      match,
+      requestId,
+      upstreamHeaders: {
+        'x-forwarded-for': [request.headers['x-forwarded-for'], ip].filter(Boolean).join(', '),
+        'x-forwarded-proto': 'http',
+        'x-forwarded-host': request.headers.host ?? '',
+        'x-real-ip': ip,
+      },
+      responseHeaders: {},
+    };
+    return { context, target: `${upstreamPath(match, url.pathname, match.service.url)}${url.search}` };
+  };
+
+  app.route({
+    method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    url: '/*',
+    handler: async (request, reply) => {
+      const started = performance.now();
+      const body = request.body as Buffer | undefined;
+      const { context, target } = accessContext(request.raw, request.id, request.ip, body?.length ?? 0);
+      try {
+        await runAccessPhase(context);
+      } catch (error) {
+        reply.headers(context.responseHeaders);
+        throw error;
+      }
+      if (context.shortCircuit) return reply.code(context.shortCircuit.status).headers(context.shortCircuit.headers).send();
+      const { match } = context;
+      const proxyStarted = performance.now();
+      return reply.from(`${baseOf(match)}${target}`, {
+        ...(body?.length ? { body, contentType: String(request.headers['content-type'] ?? 'application/octet-stream') } : {}),
+        timeout: match.service.read_timeout ?? 60_000,
+        rewriteRequestHeaders: (_request, headers) => ({ ...headers, ...context.upstreamHeaders }),
+        rewriteHeaders: (headers) => {
+          const kept = Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.includes(name)));
+          return {
+            ...kept,
+            ...context.responseHeaders,
+            'x-kong-upstream-latency': String(Math.round(performance.now() - proxyStarted)),
+            'x-kong-proxy-latency': String(Math.round(proxyStarted - started)),
+          };
+        },
+        onError: (errorReply, { error }) => {
+          const timedOut = /timeout/i.test(error.message) || (error as { code?: string }).code === 'UND_ERR_HEADERS_TIMEOUT';
+          request.log.warn({ err: error, upstream: match.service.name }, 'upstream request failed');
+          errorReply.headers(context.responseHeaders);
+          return sendProblem(
+            request,
+            errorReply as unknown as FastifyReply,
+            new Problem(timedOut ? 504 : 502, {
+              detail: timedOut ? 'The upstream service did not answer in time.' : 'The upstream service is unavailable.',
+            }),
+          );
+        },
+      });
+    },
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: redactUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
+  });
+
+  app.server.on('upgrade', (request: IncomingMessage, socket, head: Buffer) => {
+    const requestId = requestIdOf(request);
+    const ip = request.socket.remoteAddress ?? '';
+    void (async () => {
+      const { context, target } = accessContext(request, requestId, ip, 0);
+      await runAccessPhase(context);
+      tunnelUpgrade(request, socket, head, { url: baseOf(context.match), path: target, headers: context.upstreamHeaders }, (error) => {
+        options.logger.warn({ err: error, requestId }, 'websocket upstream failed');
+        refuseUpgrade(socket, new Problem(502, { detail: 'The upstream service is unavailable.' }), requestId);
+      });
+    })().catch((error: unknown) => refuseUpgrade(socket, toProblem(error), requestId));
+  });
+
+  return app;
+}

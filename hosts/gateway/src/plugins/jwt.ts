@@ -1,0 +1,75 @@
+import { Problem } from '@diaspora/service-kit';
+import jwt from 'jsonwebtoken';
+import type { KongConsumer, KongJwtSecret } from '../kong-config.js';
+import type { AccessContext, GatewayPlugin } from './types.js';
+
+const unauthorized = (detail: string) =>
+  new Problem(401, { type: 'invalid-token', detail, headers: { 'www-authenticate': 'Bearer' } });
+
+function findToken(context: AccessContext, config: Record<string, unknown>): string | undefined {
+  for (const name of (config.uri_param_names as string[] | undefined) ?? ['jwt']) {
+    const value = context.query.get(name);
+    if (value) return value;
+  }
+  const cookies = String(context.headers.cookie ?? '');
+  for (const name of (config.cookie_names as string[] | undefined) ?? []) {
+    const match = new RegExp(`(?:^|;\\s*)${name}=([^;]+)`).exec(cookies);
+    if (match?.[1]) return match[1];
+  }
+  for (const name of (config.header_names as string[] | undefined) ?? ['authorization']) {
+    const value = context.headers[name.toLowerCase()];
+    const match = typeof value === 'string' ? /^\s*Bearer\s+(\S+)/i.exec(value) : null;
+    if (match?.[1]) return match[1];
+  }
+  return undefined;
+}
+
+/**
+ * Kong jwt: finds the token, picks the credential by the `key_claim_name` claim (default `iss`), verifies the
+ * signature with that credential and the claims listed in `claims_to_verify`, then tells the upstream who the
+ * consumer is. Services verify the token again themselves.
+ */
+export function jwtPlugin(consumers: KongConsumer[]): GatewayPlugin {
+  const credentials = new Map<string, { consumer: KongConsumer; secret: KongJwtSecret }>();
+  for (const consumer of consumers) {
+    for (const secret of consumer.jwt_secrets ?? []) credentials.set(secret.key, { consumer, secret });
+  }
+  return {
+    name: 'jwt',
+    priority: 1450,
+    async access(context, config) {
+      if (context.method === 'OPTIONS' && config.run_on_preflight === false) return;
+      const token = findToken(context, config);
+      if (!token) throw unauthorized('An access token is required.');
+      const decoded = jwt.decode(token, { complete: true });
+      if (!decoded || typeof decoded.payload === 'string') throw unauthorized('Bad token; invalid JSON.');
+      const claimName = String(config.key_claim_name ?? 'iss');
+      const key = decoded.payload[claimName];
+      if (typeof key !== 'string') throw unauthorized(`No mandatory '${claimName}' in claims.`);
+      const credential = credentials.get(key);
+      if (!credential) throw unauthorized(`No credentials found for given '${claimName}'.`);
+      const { secret, consumer } = credential;
+      if (decoded.header.alg !== secret.algorithm) throw new Problem(403, { detail: 'Invalid algorithm.' });
+      const claims = (config.claims_to_verify as string[] | undefined) ?? [];
+      try {
+        jwt.verify(token, secret.rsa_public_key ?? secret.secret ?? '', {
+          algorithms: [secret.algorithm],
+          ignoreExpiration: !claims.includes('exp'),
+          ignoreNotBefore: !claims.includes('nbf'),
+        });
+      } catch (error) {
+        throw unauthorized(error instanceof jwt.TokenExpiredError ? 'Token expired.' : 'Invalid signature.');
+      }
+      context.consumer = {
+        username: consumer.username,
+        id: consumer.id ?? consumer.username,
+        ...(consumer.custom_id ? { customId: consumer.custom_id } : {}),
+        credential: secret.key,
+      };
+      context.upstreamHeaders['x-consumer-username'] = consumer.username;
+      context.upstreamHeaders['x-consumer-id'] = context.consumer.id;
+      if (consumer.custom_id) context.upstreamHeaders['x-consumer-custom-id'] = consumer.custom_id;
+      context.upstreamHeaders['x-credential-identifier'] = secret.key;
+    },
+  };
+}
