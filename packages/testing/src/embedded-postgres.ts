@@ -8,6 +8,8 @@ export interface EmbeddedServer {
   adminUrl: string;
   urlFor(database: string): string;
   stop(): Promise<void>;
+  /** Starts it again after `stop` (data kept): lets tests take the database away and bring it back. */
+  start(): Promise<void>;
 }
 
 const USER = 'postgres';
@@ -42,6 +44,7 @@ export async function startEmbeddedPostgres(options: {
     adminUrl: `${base}/postgres`,
     urlFor: (database) => `${base}/${database}`,
     stop: () => server.stop(),
+    start: () => server.start(),
   };
 }
 

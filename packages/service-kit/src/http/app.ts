@@ -65,6 +65,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
   });
+  // JSON APIs: anything but application/json (and multipart routes that opt in) is 415, not a confusing 400.
+  app.removeContentTypeParser('text/plain');
   registerProblemHandlers(app);
   await app.register(authPlugin, { verifier: options.verifier });
 

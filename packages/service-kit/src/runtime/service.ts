@@ -68,6 +68,8 @@ export interface Service<C extends BaseConfig = BaseConfig> {
   context: ServiceContext<C>;
   readiness: Readiness;
   relay: OutboxRelay;
+  /** Where `listen()` bound, once it has. */
+  addresses: { httpUrl: string; grpcAddress: string } | undefined;
   migrate(direction?: 'up' | 'down', steps?: number): Promise<string[]>;
   /** Binds HTTP and gRPC; returns where they listen. */
   listen(): Promise<{ httpUrl: string; grpcAddress: string }>;
@@ -138,8 +140,9 @@ export async function createService<P extends TProperties>(
   const subscriptions: BusSubscription[] = [];
   let listening = false;
 
-  return {
+  const service: Service<ServiceConfig<P>> = {
     name: definition.name,
+    addresses: undefined,
     config,
     app,
     context,
@@ -160,7 +163,8 @@ export async function createService<P extends TProperties>(
       listening = true;
       const grpcAddress = `${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${grpcPort}`;
       logger.info({ httpUrl, grpcAddress }, `${definition.name} service listening`);
-      return { httpUrl, grpcAddress };
+      service.addresses = { httpUrl, grpcAddress };
+      return service.addresses;
     },
     async startWorkers() {
       relay.start();
@@ -199,4 +203,5 @@ export async function createService<P extends TProperties>(
       await db.close();
     },
   };
+  return service;
 }
