@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createGateway } from '@diaspora/gateway';
 import { createLogger, createService, type Env, type Logger, openCache, type Service } from '@diaspora/service-kit';
-import { ensureDatabase, freePort, startEmbeddedPostgres } from '@diaspora/testing';
+import { ensureDatabase, freePort, startEmbeddedPostgres } from '@diaspora/embedded-postgres';
 import { discoverServices } from './discovery.js';
 import { ensureSigningKey } from './keys.js';
 

@@ -1,26 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { freePort, startEmbeddedPostgres } from '@diaspora/embedded-postgres';
 
 declare module 'vitest' {
   interface ProvidedContext {
     /** Admin URL of the embedded PostgreSQL started once for the whole run. */
     embeddedPostgresUrl: string;
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** vitest globalSetup: one embedded PostgreSQL for every test file; each file creates its own databases. */

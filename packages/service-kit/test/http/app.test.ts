@@ -1,0 +1,135 @@
+import { issueTestToken, testJwksUrl } from '@diaspora/testing';
+import { Type } from 'typebox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JwksKeySource, TokenVerifier } from '../../src/auth/verifier.js';
+import { problems } from '../../src/errors.js';
+import { Readiness } from '../../src/health.js';
+import { createHttpApp, type HttpApp } from '../../src/http/app.js';
+import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics.js';
+
+let app: HttpApp;
+let databaseUp = true;
+const readiness = new Readiness({
+  postgres: async () => {
+    if (!databaseUp) throw new Error('down');
+  },
+});
+
+beforeAll(async () => {
+  app = await createHttpApp({
+    logger: createLogger({ service: 'test', level: 'silent' }),
+    bodyLimit: 1024,
+    metrics: createMetrics('test'),
+    readiness,
+    verifier: new TokenVerifier(new JwksKeySource(await testJwksUrl()), { issuer: 'diaspora-users', audience: 'diaspora' }),
+    openapi: { title: 'Test', description: 'test', version: '1' },
+  });
+  app.post(
+    '/things',
+    { schema: { body: Type.Object({ name: Type.String({ minLength: 2 }), tags: Type.Array(Type.String()) }, { additionalProperties: false }) } },
+    async (request) => ({ ok: request.body.name }),
+  );
+  app.get('/boom', async () => {
+    throw new Error('SELECT password FROM users -- secret internals');
+  });
+  app.get('/db-down', async () => {
+    throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
+  });
+  app.get('/conflict', async () => {
+    throw problems.conflict('Already there.');
+  });
+  app.get('/mine', { onRequest: app.authenticate }, async (request) => ({ sub: request.auth!.sub }));
+  app.get('/admin', { onRequest: app.requireRole('super') }, async () => ({ ok: true }));
+  await app.ready();
+});
+afterAll(() => app?.close());
+
+const problemOf = (response: { headers: Record<string, unknown>; json(): Record<string, unknown> }) => {
+  expect(response.headers['content-type']).toContain('application/problem+json');
+  return response.json();
+};
+
+describe('problem+json errors', () => {
+  it('reports every schema violation by field', async () => {
+    const response = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x', tags: [1, 'ok', {}], more: 1 } });
+    expect(response.statusCode).toBe(400);
+    const body = problemOf(response);
+    expect(body).toMatchObject({ status: 400, title: 'Bad Request', instance: '/things', type: expect.stringMatching(/validation$/) });
+    expect((body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['more', 'name', 'tags[2]']);
+  });
+
+  it('answers malformed JSON with 400, an oversized body with 413', async () => {
+    const malformed = await app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'application/json' }, payload: '{' });
+    expect(malformed.statusCode).toBe(400);
+    problemOf(malformed);
+    const big = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x'.repeat(2000), tags: [] } });
+    expect(big.statusCode).toBe(413);
+    problemOf(big);
+  });
+
+  it('never leaks internals in a 500, but carries the request id', async () => {
+    const response = await app.inject({ url: '/boom', headers: { 'x-request-id': 'req-123' } });
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toMatch(/SELECT|password|secret|stack/);
+    expect(problemOf(response)).toMatchObject({ requestId: 'req-123' });
+  });
+
+  it('turns an unreachable dependency into 503 with Retry-After', async () => {
+    const response = await app.inject({ url: '/db-down' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.body).not.toContain('10.0.0.5');
+  });
+
+  it('passes domain problems through and 404s unknown routes', async () => {
+    expect(problemOf(await app.inject({ url: '/conflict' }))).toMatchObject({ status: 409, detail: 'Already there.' });
+    expect(problemOf(await app.inject({ url: '/nowhere?token=abc' }))).toMatchObject({ status: 404, instance: '/nowhere' });
+  });
+});
+
+describe('request ids and headers', () => {
+  it('reuses a sane incoming x-request-id and replaces an unsafe one', async () => {
+    expect((await app.inject({ url: '/health/live', headers: { 'x-request-id': 'abc-1' } })).headers['x-request-id']).toBe('abc-1');
+    const unsafe = await app.inject({ url: '/health/live', headers: { 'x-request-id': 'a\nb<script>' } });
+    expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sets defensive headers on every response', async () => {
+    const response = await app.inject({ url: '/conflict' });
+    expect(response.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'cache-control': 'no-store' });
+  });
+});
+
+describe('auth hooks', () => {
+  it('authenticates with a JWKS-verified token and authorizes by role', async () => {
+    const token = issueTestToken({ sub: 'usr_a' });
+    expect((await app.inject({ url: '/mine', headers: { authorization: `Bearer ${token}` } })).json()).toEqual({ sub: 'usr_a' });
+    expect((await app.inject({ url: '/mine' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/admin', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(403);
+    const superToken = issueTestToken({ sub: 'usr_s', roles: ['super'] });
+    expect((await app.inject({ url: '/admin', headers: { authorization: `Bearer ${superToken}` } })).statusCode).toBe(200);
+  });
+});
+
+describe('operational endpoints', () => {
+  it('reports readiness per dependency and stops being ready while draining', async () => {
+    expect((await app.inject({ url: '/health/ready' })).json()).toMatchObject({ status: 'ok', checks: { postgres: { status: 'up' } } });
+    databaseUp = false;
+    const down = await app.inject({ url: '/health/ready' });
+    expect(down.statusCode).toBe(503);
+    expect(down.json().checks.postgres.status).toBe('down');
+    databaseUp = true;
+    readiness.drain();
+    expect((await app.inject({ url: '/health/ready' })).statusCode).toBe(503);
+  });
+
+  it('exposes Prometheus metrics labelled by route and its OpenAPI document', async () => {
+    await app.inject({ url: '/conflict' });
+    const metrics = await app.inject({ url: '/metrics' });
+    expect(metrics.body).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/conflict"[^}]*status_code="409"/);
+    const openapi = (await app.inject({ url: '/openapi.json' })).json();
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/things', '/mine']));
+    expect(openapi.paths).not.toHaveProperty('/metrics');
+  });
+});
