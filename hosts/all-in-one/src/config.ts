@@ -8,6 +8,8 @@ export const hostConfig = Type.Object({
   SERVICE_HTTP_PORT_BASE: Type.Integer({ default: 8100, minimum: 0, maximum: 65000 }),
   SERVICE_GRPC_PORT_BASE: Type.Integer({ default: 9100, minimum: 0, maximum: 65000 }),
   DATA_DIR: Type.String({ default: '.data' }),
+  /** The gateway's configuration (Kong declarative format). */
+  KONG_CONFIG: Type.String({ default: 'kong/kong.yml' }),
   POSTGRES_PORT: Type.Integer({ default: 54329, minimum: 0, maximum: 65535 }),
   LOG_LEVEL: Type.String({ default: 'info' }),
   /** `pretty` for people at a terminal, `json` for machines; `auto` picks by whether stdout is a TTY. */

@@ -28,6 +28,7 @@ try {
   const platform = await startAllInOne({
     root,
     dataDir: config.DATA_DIR,
+    kongConfig: config.KONG_CONFIG,
     gateway: { host: config.GATEWAY_HOST, port: config.GATEWAY_PORT },
     postgresPort: config.POSTGRES_PORT,
     httpPortBase: config.SERVICE_HTTP_PORT_BASE,

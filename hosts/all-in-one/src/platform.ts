@@ -10,6 +10,8 @@ export interface AllInOneOptions {
   /** Repository root (services/ and kong/ are found there). */
   root: string;
   dataDir: string;
+  /** Relative to `root` unless absolute; default kong/kong.yml. */
+  kongConfig?: string;
   gateway: { host: string; port: number };
   postgresPort: number;
   /** 0 = free ports. */
@@ -103,7 +105,7 @@ export async function startAllInOne(options: AllInOneOptions): Promise<RunningPl
     const gatewayCache = await openCache(CACHE_URL, { namespace: 'gateway' });
     stopList.push(() => gatewayCache.close());
     const gateway = await createGateway({
-      kongConfigPath: join(options.root, 'kong/kong.yml'),
+      kongConfigPath: resolve(options.root, options.kongConfig ?? 'kong/kong.yml'),
       env: { ...process.env, JWT_PUBLIC_KEY: key.publicKeyPem },
       upstreams: Object.fromEntries(services.map(({ name, httpUrl }) => [`${name}-service`, httpUrl])),
       cache: gatewayCache,

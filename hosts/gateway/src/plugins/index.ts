@@ -4,6 +4,8 @@ import { cors } from './cors.js';
 import { jwtPlugin } from './jwt.js';
 import { rateLimiting } from './rate-limiting.js';
 import { requestSizeLimiting } from './request-size-limiting.js';
+import type { KongRoute } from '../kong-config.js';
+import type { MatchedRoute } from '../router.js';
 import type { AccessContext, GatewayPlugin, PluginEnvironment } from './types.js';
 
 export type { AccessContext } from './types.js';
@@ -17,20 +19,31 @@ export function createPluginRunner({ config, cache }: PluginEnvironment) {
       plugin,
     ]),
   );
+  // The ordered chain of each route is built once, on its first request.
+  const chains = new WeakMap<KongRoute, { implementation: GatewayPlugin; config: Record<string, unknown>; scope: string }[]>();
+  const chainOf = ({ route, service, plugins }: MatchedRoute) => {
+    let chain = chains.get(route);
+    if (!chain) {
+      chain = plugins
+        .map((plugin) => {
+          const implementation = registry.get(plugin.name);
+          if (!implementation) throw new Problem(500, { detail: `plugin ${plugin.name} is not available` });
+          // Counters are per plugin instance: a route-level limit does not share a budget with the global one.
+          const scope = route.plugins?.includes(plugin)
+            ? `route:${route.name}`
+            : service.plugins?.includes(plugin)
+              ? `service:${service.name}`
+              : 'global';
+          return { implementation, config: plugin.config ?? {}, scope };
+        })
+        .sort((a, b) => b.implementation.priority - a.implementation.priority);
+      chains.set(route, chain);
+    }
+    return chain;
+  };
   return async function runAccessPhase(context: AccessContext): Promise<void> {
-    const plugins = context.match.plugins
-      .map((plugin) => ({ plugin, implementation: registry.get(plugin.name) }))
-      .sort((a, b) => (b.implementation?.priority ?? 0) - (a.implementation?.priority ?? 0));
-    for (const { plugin, implementation } of plugins) {
-      if (!implementation) throw new Problem(500, { detail: `plugin ${plugin.name} is not available` });
-      // Counters are per plugin instance: a route-level limit does not share a budget with the global one.
-      const { route, service } = context.match;
-      const scope = route.plugins?.includes(plugin)
-        ? `route:${route.name}`
-        : service.plugins?.includes(plugin)
-          ? `service:${service.name}`
-          : 'global';
-      await implementation.access(context, plugin.config ?? {}, scope);
+    for (const { implementation, config, scope } of chainOf(context.match)) {
+      await implementation.access(context, config, scope);
       if (context.shortCircuit) return;
     }
   };

@@ -1,3 +1,4 @@
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { Problem } from '@diaspora/service-kit';
 import jwt from 'jsonwebtoken';
 import type { KongConsumer, KongJwtSecret } from '../kong-config.js';
@@ -30,9 +31,15 @@ function findToken(context: AccessContext, config: Record<string, unknown>): str
  * consumer is. Services verify the token again themselves.
  */
 export function jwtPlugin(consumers: KongConsumer[]): GatewayPlugin {
-  const credentials = new Map<string, { consumer: KongConsumer; secret: KongJwtSecret }>();
+  // Keys are parsed once here, not on every request.
+  const credentials = new Map<string, { consumer: KongConsumer; secret: KongJwtSecret; key: KeyObject }>();
   for (const consumer of consumers) {
-    for (const secret of consumer.jwt_secrets ?? []) credentials.set(secret.key, { consumer, secret });
+    for (const secret of consumer.jwt_secrets ?? []) {
+      const key = secret.algorithm.startsWith('HS')
+        ? createSecretKey(Buffer.from(secret.secret ?? ''))
+        : createPublicKey(secret.rsa_public_key ?? '');
+      credentials.set(secret.key, { consumer, secret, key });
+    }
   }
   return {
     name: 'jwt',
@@ -48,11 +55,11 @@ export function jwtPlugin(consumers: KongConsumer[]): GatewayPlugin {
       if (typeof key !== 'string') throw unauthorized(`No mandatory '${claimName}' in claims.`);
       const credential = credentials.get(key);
       if (!credential) throw unauthorized(`No credentials found for given '${claimName}'.`);
-      const { secret, consumer } = credential;
+      const { secret, consumer, key: verificationKey } = credential;
       if (decoded.header.alg !== secret.algorithm) throw new Problem(403, { detail: 'Invalid algorithm.' });
       const claims = (config.claims_to_verify as string[] | undefined) ?? [];
       try {
-        jwt.verify(token, secret.rsa_public_key ?? secret.secret ?? '', {
+        jwt.verify(token, verificationKey, {
           algorithms: [secret.algorithm],
           ignoreExpiration: !claims.includes('exp'),
           ignoreNotBefore: !claims.includes('nbf'),

@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(import.meta.dirname, '../../..');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(url);
+      if (response.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+export interface Child {
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startNode(script: string, env: Record<string, string>, readyUrl: string): Promise<Child> {
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitFor(readyUrl, child);
+  return {
+    process: child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** The real all-in-one platform in a child process, on fresh data and free ports. */
+export async function startPlatform(env: Record<string, string> = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'diaspora-bench-'));
+  chmodSync(dataDir, 0o755);
+  const gatewayPort = await freePort();
+  const httpBase = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = await startNode(
+    join(ROOT, 'hosts/all-in-one/dist/main.js'),
+    {
+      DATA_DIR: dataDir,
+      GATEWAY_PORT: String(gatewayPort),
+      POSTGRES_PORT: String(await freePort()),
+      SERVICE_HTTP_PORT_BASE: String(httpBase),
+      SERVICE_GRPC_PORT_BASE: String(httpBase + 100),
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      ...env,
+    },
+    `http://127.0.0.1:${gatewayPort}/openapi.json`,
+  );
+  return {
+    gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    /** HTTP URL of the n-th service of the all-in-one order (user = 1). */
+    serviceUrl: (index: number) => `http://127.0.0.1:${httpBase + index}`,
+    stop: async () => {
+      await child.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function registerMember(baseUrl: string, index = 0) {
+  const response = await fetch(`${baseUrl}/api/v1/users/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: `bench${index}-${Date.now()}@example.com`,
+      password: 'a long passphrase here',
+      displayName: `Bench ${index}`,
+      originCountry: 'SN',
+      residenceCountry: 'FR',
+      residenceCity: 'Paris',
+      languages: ['fr'],
+    }),
+  });
+  if (response.status !== 201) throw new Error(`register failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { accessToken: string; user: { email: string } };
+}

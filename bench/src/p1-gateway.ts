@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { load } from './lib/load.js';
+import { freePort, registerMember, ROOT, startNode, startPlatform } from './lib/processes.js';
+import { report } from './lib/report.js';
+
+/** kong.yml with every rate limit raised out of reach: the plugin still runs and counts, it just never says no. */
+function kongConfigWithoutLimits(): string {
+  const config = parse(readFileSync(join(ROOT, 'kong/kong.yml'), 'utf8'));
+  const lift = (plugins: { name: string; config: Record<string, number> }[] = []) => {
+    for (const plugin of plugins) if (plugin.name === 'rate-limiting') plugin.config.minute = 1_000_000_000;
+  };
+  lift(config.plugins);
+  for (const service of config.services) {
+    lift(service.plugins);
+    for (const route of service.routes) lift(route.plugins);
+  }
+  const path = join(mkdtempSync(join(tmpdir(), 'bench-kong-')), 'kong.yml');
+  writeFileSync(path, stringify(config));
+  return path;
+}
+
+/**
+ * P1: an authenticated GET through the gateway (routing, jwt plugin, rate-limit counting, proxy) to a service
+ * route that verifies the token again and reads PostgreSQL — against a bare Fastify hello-world.
+ */
+export async function gatewayBench(): Promise<void> {
+  const helloPort = await freePort();
+  const hello = await startNode(join(ROOT, 'bench/dist/fixtures/hello.js'), { PORT: String(helloPort) }, `http://127.0.0.1:${helloPort}/`);
+  const platform = await startPlatform({ KONG_CONFIG: kongConfigWithoutLimits(), BCRYPT_COST: '4' });
+  try {
+    const { accessToken } = await registerMember(platform.gatewayUrl);
+    const headers = { authorization: `Bearer ${accessToken}` };
+    const targets = [
+      { name: 'bare Fastify hello-world (baseline)', url: `http://127.0.0.1:${helloPort}/`, headers: {} },
+      { name: 'user service GET /profile, direct', url: `${platform.serviceUrl(1)}/api/v1/users/profile`, headers },
+      { name: 'gateway → jwt → GET /profile', url: `${platform.gatewayUrl}/api/v1/users/profile`, headers },
+    ];
+    const results = [];
+    for (const target of targets) {
+      await load({ url: target.url, headers: target.headers, durationSeconds: 2 }); // warm-up
+      const result = await load({ url: target.url, headers: target.headers });
+      if (result.non2xx || result.errors) throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      results.push({ target: target.name, 'req/s': result.rps, 'p50 ms': result.p50, 'p99 ms': result.p99 });
+    }
+    const [baseline, , subject] = results as [(typeof results)[0], unknown, (typeof results)[0]];
+    report('gateway', results, {
+      ratio: subject['req/s'] / baseline['req/s'],
+      added_p99_ms: subject['p99 ms'] - baseline['p99 ms'],
+      p50_ms: subject['p50 ms'],
+      p99_ms: subject['p99 ms'],
+      rps: subject['req/s'],
+    });
+  } finally {
+    await platform.stop();
+    await hello.stop();
+  }
+}
