@@ -21,8 +21,11 @@ export class RateLimiter {
   async hit(subject: string, now = Date.now()): Promise<RateLimitDecision> {
     const { name, limit, windowMs } = this.options;
     const window = Math.floor(now / windowMs);
-    const { value, ttlMs } = await this.cache.increment(`ratelimit:${name}:${subject}:${window}`, windowMs);
-    const resetMs = Math.min(ttlMs, (window + 1) * windowMs - now);
+    const left = Math.ceil((window + 1) * windowMs - now);
+    // The counter lives until its window ends, not a full window after its first hit (a `year` window hit in
+    // December would otherwise keep a dead key for a year).
+    const { value, ttlMs } = await this.cache.increment(`ratelimit:${name}:${subject}:${window}`, left);
+    const resetMs = Math.min(ttlMs, left);
     return { allowed: value <= limit, limit, remaining: Math.max(0, limit - value), resetMs };
   }
 

@@ -4,6 +4,7 @@ import {
   DEDUP_WINDOW_MS,
   DEFAULT_MAX_DELIVER,
   type Delivery,
+  domainOf,
   type EventBus,
   type PublishResult,
   retryDelay,
@@ -47,12 +48,14 @@ export class MemoryBus implements EventBus {
   private readonly seen = new Map<string, number>();
   private readonly durables = new Map<string, Durable>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly loops = new Set<Promise<void>>();
   private closed = false;
 
   constructor(private readonly options: MemoryBusOptions = {}) {}
 
   async publish(message: BusMessage): Promise<PublishResult> {
     if (this.closed) throw new Error('bus is closed');
+    domainOf(message.subject); // same subject rules as JetStream, so what works in memory works in production
     const now = Date.now();
     const window = this.options.dedupWindowMs ?? DEDUP_WINDOW_MS;
     for (const [id, at] of this.seen) {
@@ -70,6 +73,8 @@ export class MemoryBus implements EventBus {
   }
 
   async subscribe(options: SubscribeOptions): Promise<BusSubscription> {
+    if (this.closed) throw new Error('bus is closed');
+    domainOf(options.subject);
     let durable = this.durables.get(options.durable);
     if (!durable) {
       durable = new Durable(options.subject);
@@ -102,6 +107,9 @@ export class MemoryBus implements EventBus {
         await this.deliver(durable, pending, options);
       }
     })();
+    this.loops.add(loop);
+    const forget = () => this.loops.delete(loop);
+    loop.then(forget, forget);
     return {
       stop: async () => {
         running = false;
@@ -128,10 +136,13 @@ export class MemoryBus implements EventBus {
         this.options.onDeadLetter?.(delivery, error);
         return;
       }
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        if (!this.closed) durable.push({ message, deliveryCount: deliveryCount + 1 });
-      }, retryDelay(options, deliveryCount));
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          if (!this.closed) durable.push({ message, deliveryCount: deliveryCount + 1 });
+        },
+        retryDelay(options, deliveryCount),
+      );
       timer.unref();
       this.timers.add(timer);
     }
@@ -141,9 +152,11 @@ export class MemoryBus implements EventBus {
     if (this.closed) throw new Error('bus is closed');
   }
 
+  /** Ends every subscription, waiting for in-flight handlers as NATS does for their acks. */
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     for (const durable of this.durables.values()) for (const wake of durable.wakers) wake();
+    await Promise.all(this.loops);
   }
 }

@@ -5,9 +5,9 @@ import {
   DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
-  headers as natsHeaders,
   type NatsConnection,
   nanos,
+  headers as natsHeaders,
   RetentionPolicy,
   StorageType,
 } from 'nats';
@@ -29,6 +29,8 @@ export interface NatsBusOptions {
   /** How long a stream keeps messages for consumers that are behind or not yet created. */
   streamMaxAgeMs?: number;
   onDeadLetter?: (delivery: Delivery, error: unknown) => void;
+  /** A subscription that died (stream deleted, protocol error): it takes no more messages. */
+  onError?: (error: unknown, subscription: { subject: string; durable: string }) => void;
 }
 
 const MSG_ID = 'Nats-Msg-Id';
@@ -40,6 +42,8 @@ const MSG_ID = 'Nats-Msg-Id';
 export class NatsBus implements EventBus {
   readonly kind = 'nats';
   private readonly streams = new Map<string, Promise<void>>();
+  private readonly subscriptions = new Set<BusSubscription>();
+  private closing = false;
 
   private constructor(
     private readonly connection: NatsConnection,
@@ -87,6 +91,7 @@ export class NatsBus implements EventBus {
   }
 
   async publish(message: BusMessage): Promise<PublishResult> {
+    if (this.closing) throw new Error('bus is closed');
     await this.ensureStream(domainOf(message.subject));
     const headers = natsHeaders();
     for (const [key, value] of Object.entries(message.headers ?? {})) headers.set(key, value);
@@ -95,36 +100,38 @@ export class NatsBus implements EventBus {
   }
 
   async subscribe(options: SubscribeOptions): Promise<BusSubscription> {
+    if (this.closing) throw new Error('bus is closed');
     const domain = domainOf(options.subject);
     await this.ensureStream(domain);
     const stream = domain.toUpperCase();
     const maxDeliver = options.maxDeliver ?? DEFAULT_MAX_DELIVER;
     const ackWaitMs = options.ackWaitMs ?? 30_000;
-    const config = {
-      durable_name: options.durable,
-      filter_subject: options.subject,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(ackWaitMs),
-      max_deliver: maxDeliver,
-    };
-    // An existing durable keeps its position; only a missing one is created.
-    await this.manager.consumers.info(stream, options.durable).catch(() => this.manager.consumers.add(stream, config));
+    await this.ensureConsumer(stream, options, maxDeliver, ackWaitMs);
     const consumer = await this.jetstream.consumers.get(stream, options.durable);
-    const messages: ConsumerMessages = await consumer.consume({ max_messages: 64 });
+    // One message at a time: the next pull leaves only when the handler returned (the iterator sends it), so no
+    // message waits in a client buffer while its ack_wait runs out, the other subscribers of the durable get the
+    // work meanwhile, and stop() leaves nothing stranded in this process.
+    const messages: ConsumerMessages = await consumer.consume({ max_messages: 1 });
+    let stopping = false;
     const loop = (async () => {
       for await (const message of messages) {
+        if (stopping) {
+          message.nak(); // arrived after stop(): straight back to the durable (rare, e.g. a heartbeat re-pull)
+          continue;
+        }
         const delivery: Delivery = {
           id: message.headers?.get(MSG_ID) || `${stream}:${message.seq}`,
           subject: message.subject,
           data: message.data,
           headers: Object.fromEntries(
-            (message.headers?.keys() ?? []).filter((key) => key !== MSG_ID).map((key) => [key, message.headers!.get(key)]),
+            (message.headers?.keys() ?? [])
+              .filter((key) => key !== MSG_ID)
+              .map((key) => [key, message.headers!.get(key)]),
           ),
           deliveryCount: message.info.deliveryCount,
         };
         // Long handlers keep the message theirs instead of letting ack_wait expire into a duplicate delivery.
-        const keepAlive = setInterval(() => message.working(), Math.max(1000, ackWaitMs / 2));
+        const keepAlive = setInterval(() => message.working(), Math.max(50, Math.floor(ackWaitMs / 3)));
         try {
           await options.handler(delivery);
           message.ack();
@@ -139,21 +146,63 @@ export class NatsBus implements EventBus {
           clearInterval(keepAlive);
         }
       }
-    })();
-    return {
+    })().catch((error: unknown) => {
+      this.options.onError?.(error, { subject: options.subject, durable: options.durable });
+    });
+    const subscription: BusSubscription = {
       stop: async () => {
+        stopping = true;
+        this.subscriptions.delete(subscription);
+        // Resolves once the iterator reached the stop marker, i.e. after the in-flight handler.
         await messages.close();
         await loop;
       },
     };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Creates the durable, or aligns an existing one with this subscriber's limits (its position is kept). */
+  private async ensureConsumer(
+    stream: string,
+    options: SubscribeOptions,
+    maxDeliver: number,
+    ackWaitMs: number,
+  ): Promise<void> {
+    const { durable, subject } = options;
+    const existing = await this.manager.consumers.info(stream, durable).catch((error: Error) => {
+      if (/consumer not found/i.test(error.message)) return undefined;
+      throw error;
+    });
+    if (!existing) {
+      await this.manager.consumers.add(stream, {
+        durable_name: durable,
+        filter_subject: subject,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: nanos(ackWaitMs),
+        max_deliver: maxDeliver,
+      });
+      return;
+    }
+    if (existing.config.filter_subject !== subject) {
+      throw new Error(`durable "${durable}" already filters "${existing.config.filter_subject}", not "${subject}"`);
+    }
+    // Otherwise the server would stop redelivering at the old max_deliver, before our dead-letter callback runs.
+    if (existing.config.max_deliver !== maxDeliver || existing.config.ack_wait !== nanos(ackWaitMs)) {
+      await this.manager.consumers.update(stream, durable, { max_deliver: maxDeliver, ack_wait: nanos(ackWaitMs) });
+    }
   }
 
   async ping(): Promise<void> {
-    if (this.connection.isClosed()) throw new Error('NATS connection is closed');
+    if (this.closing || this.connection.isClosed()) throw new Error('NATS connection is closed');
     await this.connection.flush();
   }
 
+  /** Stops the subscriptions first (their in-flight handlers finish and ack), then drains the connection. */
   async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     if (!this.connection.isClosed()) await this.connection.drain();
   }
 }

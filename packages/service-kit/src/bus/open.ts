@@ -21,7 +21,9 @@ export async function openBus(url: string, options: { name: string; logger?: Log
       { err: error, eventId: delivery.id, subject: delivery.subject, deliveries: delivery.deliveryCount },
       'event dead-lettered after its last delivery attempt',
     );
-  if (url.startsWith('nats://')) return NatsBus.connect(url, { name: options.name, onDeadLetter });
+  const onError = (error: unknown, subscription: { subject: string; durable: string }) =>
+    options.logger?.error({ err: error, ...subscription }, 'event subscription failed and takes no more messages');
+  if (url.startsWith('nats://')) return NatsBus.connect(url, { name: options.name, onDeadLetter, onError });
   if (!url.startsWith('memory://')) throw new Error(`unsupported BUS_URL scheme: ${url}`);
   let entry = shared.get(url);
   if (!entry) {

@@ -74,6 +74,7 @@ export function subjectMatches(filter: string, subject: string): boolean {
 /** The domain (first token) decides the JetStream stream; wildcards there would span streams. */
 export function domainOf(subject: string): string {
   const domain = subject.split('.')[0] ?? '';
-  if (!/^[a-z][a-z0-9_]*$/.test(domain)) throw new Error(`subject "${subject}" must start with a concrete domain token`);
+  if (!/^[a-z][a-z0-9_]*$/.test(domain))
+    throw new Error(`subject "${subject}" must start with a concrete domain token`);
   return domain;
 }

@@ -64,6 +64,8 @@ export class MemoryCache implements Cache {
       return { value: 1, ttlMs: windowMs };
     }
     entry.value = String(Number(entry.value) + 1);
+    // A key set without expiry becomes a windowed counter, as with Redis (else it would count forever).
+    if (entry.expiresAt === Number.POSITIVE_INFINITY) entry.expiresAt = Date.now() + windowMs;
     return { value: Number(entry.value), ttlMs: Math.max(0, entry.expiresAt - Date.now()) };
   }
 

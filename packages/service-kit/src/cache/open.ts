@@ -25,8 +25,15 @@ export async function openCache(url: string, options: { namespace: string }): Pr
     cache.catch(() => shared.delete(url));
   }
   const current = entry;
-  const store = await current.cache;
+  // Counted before waiting, so that a last close() meanwhile does not release the store we are about to use.
   current.users++;
+  let store: Cache;
+  try {
+    store = await current.cache;
+  } catch (error) {
+    current.users--;
+    throw error;
+  }
   const k = (key: string) => `${options.namespace}:${key}`;
   let closed = false;
   return {

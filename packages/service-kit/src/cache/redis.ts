@@ -24,7 +24,12 @@ export class RedisCache implements Cache {
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     });
     redis.on('error', () => undefined); // surfaced through failed commands and readiness, not as crashes
-    await redis.connect();
+    try {
+      await redis.connect();
+    } catch (error) {
+      redis.disconnect(); // else ioredis keeps reconnecting in the background, holding the process open
+      throw error;
+    }
     return new RedisCache(redis);
   }
 
