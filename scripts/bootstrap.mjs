@@ -4,7 +4,7 @@
 // the workspace is built (turbo caches it), then the command runs. Second runs skip what is already done.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -35,7 +35,15 @@ function pnpmEntry() {
   const entry = join(root, '.tools/node_modules/pnpm/bin/pnpm.cjs');
   if (!existsSync(entry)) {
     say(`installing pnpm ${PNPM_VERSION} into .tools/`);
-    run('npm', ['install', '--prefix', '.tools', '--no-audit', '--no-fund', '--loglevel=error', `pnpm@${PNPM_VERSION}`]);
+    run('npm', [
+      'install',
+      '--prefix',
+      '.tools',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      `pnpm@${PNPM_VERSION}`,
+    ]);
   }
   return entry;
 }
@@ -69,9 +77,9 @@ function ensureInstalled() {
   writeFileSync(stamp, installFingerprint());
 }
 
-function build() {
-  say('building (turbo, cached)');
-  pnpm('exec', 'turbo', 'run', 'build', '--output-logs=errors-only', '--log-prefix=none');
+function build(...tasks) {
+  say(`${tasks.length ? 'building and type-checking' : 'building'} (turbo, cached)`);
+  pnpm('exec', 'turbo', 'run', 'build', ...tasks, '--output-logs=errors-only', '--log-prefix=none');
 }
 
 function lint() {
@@ -96,7 +104,7 @@ async function main() {
       return;
     }
     case 'test': {
-      build();
+      build('typecheck');
       lint();
       say('testing (vitest)');
       // vitest runs in a child so that its exit code is ours; signals reach it through the shared process group.

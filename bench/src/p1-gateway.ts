@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { load } from './lib/load.js';
-import { freePort, registerMember, ROOT, startNode, startPlatform } from './lib/processes.js';
+import { freePort, ROOT, registerMember, startNode, startPlatform } from './lib/processes.js';
 import { report } from './lib/report.js';
 
 /** kong.yml with every rate limit raised out of reach: the plugin still runs and counts, it just never says no. */
@@ -28,7 +28,11 @@ function kongConfigWithoutLimits(): string {
  */
 export async function gatewayBench(): Promise<void> {
   const helloPort = await freePort();
-  const hello = await startNode(join(ROOT, 'bench/dist/fixtures/hello.js'), { PORT: String(helloPort) }, `http://127.0.0.1:${helloPort}/`);
+  const hello = await startNode(
+    join(ROOT, 'bench/dist/fixtures/hello.js'),
+    { PORT: String(helloPort) },
+    `http://127.0.0.1:${helloPort}/`,
+  );
   const platform = await startPlatform({ KONG_CONFIG: kongConfigWithoutLimits(), BCRYPT_COST: '4' });
   try {
     const { accessToken } = await registerMember(platform.gatewayUrl);
@@ -42,7 +46,8 @@ export async function gatewayBench(): Promise<void> {
     for (const target of targets) {
       await load({ url: target.url, headers: target.headers, durationSeconds: 2 }); // warm-up
       const result = await load({ url: target.url, headers: target.headers });
-      if (result.non2xx || result.errors) throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      if (result.non2xx || result.errors)
+        throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
       results.push({ target: target.name, 'req/s': result.rps, 'p50 ms': result.p50, 'p99 ms': result.p99 });
     }
     const [baseline, , subject] = results as [(typeof results)[0], unknown, (typeof results)[0]];

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { load } from './lib/load.js';
-import { registerMember, ROOT, startPlatform } from './lib/processes.js';
+import { ROOT, registerMember, startPlatform } from './lib/processes.js';
 import { report } from './lib/report.js';
 
 async function eventLoopLagP99Ms(serviceUrl: string): Promise<number> {
@@ -29,7 +29,12 @@ export async function loginBench(): Promise<void> {
     const member = await registerMember(platform.gatewayUrl);
     const user = platform.serviceUrl(1);
     const body = JSON.stringify({ email: member.user.email, password: 'a long passphrase here' });
-    const request = { url: `${user}/api/v1/users/auth/login`, method: 'POST' as const, body, headers: { 'content-type': 'application/json' } };
+    const request = {
+      url: `${user}/api/v1/users/auth/login`,
+      method: 'POST' as const,
+      body,
+      headers: { 'content-type': 'application/json' },
+    };
     await load({ ...request, connections: 8, durationSeconds: 2 }); // warm-up
     await eventLoopLagP99Ms(user); // resets the service's lag histogram
     const login = await load({ ...request, connections: 16 });
@@ -42,7 +47,13 @@ export async function loginBench(): Promise<void> {
         { measure: 'POST /auth/login (user service)', 'ops/s': login.rps, 'p50 ms': login.p50, 'p99 ms': login.p99 },
         { measure: 'service event-loop lag p99 during the run', 'ops/s': '', 'p50 ms': '', 'p99 ms': lag },
       ],
-      { ratio: login.rps / opsPerSecond, p50_ms: login.p50, p99_ms: login.p99, rps: login.rps, event_loop_lag_p99_ms: lag },
+      {
+        ratio: login.rps / opsPerSecond,
+        p50_ms: login.p50,
+        p99_ms: login.p99,
+        rps: login.rps,
+        event_loop_lag_p99_ms: lag,
+      },
     );
   } finally {
     await platform.stop();

@@ -38,7 +38,10 @@ export interface Child {
 }
 
 export async function startNode(script: string, env: Record<string, string>, readyUrl: string): Promise<Child> {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   await waitFor(readyUrl, child);
   return {
     process: child,

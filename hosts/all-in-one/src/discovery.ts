@@ -4,7 +4,17 @@ import { pathToFileURL } from 'node:url';
 import type { ServiceDefinition } from '@diaspora/service-kit';
 
 /** Ports are stable across runs: the n-th service of this list gets base + n. */
-export const SERVICE_ORDER = ['user', 'event', 'content', 'messaging', 'notification', 'payment', 'search', 'integration', 'admin'];
+export const SERVICE_ORDER = [
+  'user',
+  'event',
+  'content',
+  'messaging',
+  'notification',
+  'payment',
+  'search',
+  'integration',
+  'admin',
+];
 
 export interface DiscoveredService {
   name: string;
@@ -32,7 +42,8 @@ export async function discoverServices(root: string, only?: string[]): Promise<D
     const meta = manifest.diaspora;
     if (!meta || (only && !only.includes(meta.service))) continue;
     const entryFile = join(dir, entry, manifest.exports?.['.'].default ?? 'dist/app.js');
-    if (!existsSync(entryFile)) throw new Error(`${manifest.name} is not built (${entryFile} missing): run npm run build`);
+    if (!existsSync(entryFile))
+      throw new Error(`${manifest.name} is not built (${entryFile} missing): run npm run build`);
     const module = (await import(pathToFileURL(entryFile).href)) as Record<string, ServiceDefinition>;
     const definition = module[meta.export];
     if (!definition) throw new Error(`${manifest.name} does not export "${meta.export}"`);

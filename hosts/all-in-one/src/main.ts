@@ -19,9 +19,13 @@ try {
 
 const pretty = config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY);
 const destination = pretty
-  ? pino.transport({ target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname', messageKey: 'msg' } })
+  ? pino.transport({
+      target: 'pino-pretty',
+      options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname', messageKey: 'msg' },
+    })
   : undefined;
-const loggerFor = (service: string) => createLogger({ service, level: config.LOG_LEVEL, ...(destination ? { destination } : {}) });
+const loggerFor = (service: string) =>
+  createLogger({ service, level: config.LOG_LEVEL, ...(destination ? { destination } : {}) });
 const log = loggerFor('all-in-one');
 
 try {
@@ -48,7 +52,9 @@ try {
     `  OpenAPI   ${api}/openapi.json`,
     `  Data      ${relative(process.cwd(), join(root, config.DATA_DIR)) || '.'}/ (PostgreSQL on 127.0.0.1:${platform.postgres.port})`,
     '  Services',
-    ...platform.services.map(({ name, httpUrl, grpcAddress }) => `    ${name.padEnd(13)} ${httpUrl}  gRPC ${grpcAddress}`),
+    ...platform.services.map(
+      ({ name, httpUrl, grpcAddress }) => `    ${name.padEnd(13)} ${httpUrl}  gRPC ${grpcAddress}`,
+    ),
     '',
     '  Stop with Ctrl+C.',
     '',

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ensureDatabase, freePort, startEmbeddedPostgres } from '@diaspora/embedded-postgres';
 import { createGateway } from '@diaspora/gateway';
 import { createLogger, createService, type Env, type Logger, openCache, type Service } from '@diaspora/service-kit';
-import { ensureDatabase, freePort, startEmbeddedPostgres } from '@diaspora/embedded-postgres';
 import { discoverServices } from './discovery.js';
 import { ensureSigningKey } from './keys.js';
 
@@ -55,7 +55,8 @@ export async function startAllInOne(options: AllInOneOptions): Promise<RunningPl
   });
   const stopList: (() => Promise<void>)[] = [() => postgres.stop()];
   const stopAll = async () => {
-    for (const stop of stopList.reverse()) await stop().catch((error: unknown) => log.error({ err: error }, 'stop failed'));
+    for (const stop of stopList.reverse())
+      await stop().catch((error: unknown) => log.error({ err: error }, 'stop failed'));
   };
 
   try {

@@ -75,7 +75,9 @@ describe('all-in-one, through the gateway', () => {
     expect(reused.status).toBe(401);
     expect(reused.headers.get('content-type')).toContain('application/problem+json');
     // The whole session is gone, the rotated token included.
-    expect((await api('POST', '/api/v1/users/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status).toBe(401);
+    expect(
+      (await api('POST', '/api/v1/users/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status,
+    ).toBe(401);
   });
 
   it('the gateway enforces the jwt plugin before the service sees the request', async () => {

@@ -25,7 +25,9 @@ const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swag
 
 /** Swagger UI at /docs over the aggregated /openapi.json, served from the swagger-ui-dist package. */
 export function registerDocs(app: FastifyInstance, document: () => Promise<unknown>): void {
-  const dist = (createRequire(import.meta.url)('swagger-ui-dist') as { getAbsoluteFSPath(): string }).getAbsoluteFSPath();
+  const dist = (
+    createRequire(import.meta.url)('swagger-ui-dist') as { getAbsoluteFSPath(): string }
+  ).getAbsoluteFSPath();
   const files = new Map(Object.keys(ASSETS).map((name) => [name, readFileSync(join(dist, name))]));
   app.get('/openapi.json', async () => document());
   app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));

@@ -46,7 +46,10 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   const runAccessPhase = createPluginRunner({ config, cache: options.cache });
   const upstreams = options.upstreams ?? {};
   const baseOf = (match: MatchedRoute) => upstreams[match.service.name] ?? new URL(match.service.url).origin;
-  const sizeLimits = [...config.plugins, ...config.services.flatMap((s) => [...(s.plugins ?? []), ...s.routes.flatMap((r) => r.plugins ?? [])])]
+  const sizeLimits = [
+    ...config.plugins,
+    ...config.services.flatMap((s) => [...(s.plugins ?? []), ...s.routes.flatMap((r) => r.plugins ?? [])]),
+  ]
     .filter((plugin) => plugin.name === 'request-size-limiting')
     .map((plugin) => allowedBytes(plugin.config));
 
@@ -59,12 +62,17 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     genReqId: requestIdOf,
   });
   registerProblemHandlers(app);
-  await app.register(replyFrom, { undici: { connections: 256, pipelining: 1, headersTimeout: 30_000, bodyTimeout: 30_000 } });
+  await app.register(replyFrom, {
+    undici: { connections: 256, pipelining: 1, headersTimeout: 30_000, bodyTimeout: 30_000 },
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   const aggregator = new OpenApiAggregator(
-    () => Object.fromEntries(router.services().map((service) => [service.name, upstreams[service.name] ?? new URL(service.url).origin])),
+    () =>
+      Object.fromEntries(
+        router.services().map((service) => [service.name, upstreams[service.name] ?? new URL(service.url).origin]),
+      ),
     options.logger,
   );
   registerDocs(app, () => aggregator.document());
@@ -106,11 +114,14 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
         reply.headers(context.responseHeaders);
         throw error;
       }
-      if (context.shortCircuit) return reply.code(context.shortCircuit.status).headers(context.shortCircuit.headers).send();
+      if (context.shortCircuit)
+        return reply.code(context.shortCircuit.status).headers(context.shortCircuit.headers).send();
       const { match } = context;
       const proxyStarted = performance.now();
       return reply.from(`${baseOf(match)}${target}`, {
-        ...(body?.length ? { body, contentType: String(request.headers['content-type'] ?? 'application/octet-stream') } : {}),
+        ...(body?.length
+          ? { body, contentType: String(request.headers['content-type'] ?? 'application/octet-stream') }
+          : {}),
         timeout: match.service.read_timeout ?? 60_000,
         rewriteRequestHeaders: (_request, headers) => ({ ...headers, ...context.upstreamHeaders }),
         rewriteHeaders: (headers) => {
@@ -123,14 +134,17 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
           };
         },
         onError: (errorReply, { error }) => {
-          const timedOut = /timeout/i.test(error.message) || (error as { code?: string }).code === 'UND_ERR_HEADERS_TIMEOUT';
+          const timedOut =
+            /timeout/i.test(error.message) || (error as { code?: string }).code === 'UND_ERR_HEADERS_TIMEOUT';
           request.log.warn({ err: error, upstream: match.service.name }, 'upstream request failed');
           errorReply.headers(context.responseHeaders);
           return sendProblem(
             request,
             errorReply as unknown as FastifyReply,
             new Problem(timedOut ? 504 : 502, {
-              detail: timedOut ? 'The upstream service did not answer in time.' : 'The upstream service is unavailable.',
+              detail: timedOut
+                ? 'The upstream service did not answer in time.'
+                : 'The upstream service is unavailable.',
             }),
           );
         },
@@ -140,7 +154,12 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, url: redactUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        method: request.method,
+        url: redactUrl(request.url),
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'request completed',
     );
   });
@@ -151,10 +170,16 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     void (async () => {
       const { context, target } = accessContext(request, requestId, ip, 0);
       await runAccessPhase(context);
-      tunnelUpgrade(request, socket, head, { url: baseOf(context.match), path: target, headers: context.upstreamHeaders }, (error) => {
-        options.logger.warn({ err: error, requestId }, 'websocket upstream failed');
-        refuseUpgrade(socket, new Problem(502, { detail: 'The upstream service is unavailable.' }), requestId);
-      });
+      tunnelUpgrade(
+        request,
+        socket,
+        head,
+        { url: baseOf(context.match), path: target, headers: context.upstreamHeaders },
+        (error) => {
+          options.logger.warn({ err: error, requestId }, 'websocket upstream failed');
+          refuseUpgrade(socket, new Problem(502, { detail: 'The upstream service is unavailable.' }), requestId);
+        },
+      );
     })().catch((error: unknown) => refuseUpgrade(socket, toProblem(error), requestId));
   });
 

@@ -77,14 +77,16 @@ function validate(config: KongConfig): void {
   };
   if (!config._format_version?.startsWith('3')) problems.push('_format_version must be 3.x');
   for (const service of config.services ?? []) {
-    if (!service.name || !/^https?:\/\//.test(service.url ?? '')) problems.push(`service ${service.name}: needs name and http(s) url`);
+    if (!service.name || !/^https?:\/\//.test(service.url ?? ''))
+      problems.push(`service ${service.name}: needs name and http(s) url`);
     checkPlugins(service.plugins, `service ${service.name}`);
     for (const route of service.routes ?? []) {
       if (routeNames.has(route.name)) problems.push(`route ${route.name}: duplicate name`);
       routeNames.add(route.name);
       if (!route.paths?.length) problems.push(`route ${route.name}: needs paths`);
       for (const path of route.paths ?? []) {
-        if (!path.startsWith('/') && !path.startsWith('~')) problems.push(`route ${route.name}: path ${path} must start with / or ~`);
+        if (!path.startsWith('/') && !path.startsWith('~'))
+          problems.push(`route ${route.name}: path ${path} must start with / or ~`);
       }
       checkPlugins(route.plugins, `route ${route.name}`);
     }

@@ -47,13 +47,19 @@ export class Router {
         })),
       ),
     );
-    this.paths.sort((a, b) => Number(!!b.regex) - Number(!!a.regex) || (b.prefix?.length ?? 0) - (a.prefix?.length ?? 0));
+    this.paths.sort(
+      (a, b) => Number(!!b.regex) - Number(!!a.regex) || (b.prefix?.length ?? 0) - (a.prefix?.length ?? 0),
+    );
   }
 
   match(method: string, path: string): MatchedRoute | undefined {
     for (const candidate of this.paths) {
       if (candidate.methods && !candidate.methods.has(method)) continue;
-      const matched = candidate.regex ? candidate.regex.exec(path)?.[0] : path.startsWith(candidate.prefix!) ? candidate.prefix : undefined;
+      const matched = candidate.regex
+        ? candidate.regex.exec(path)?.[0]
+        : path.startsWith(candidate.prefix!)
+          ? candidate.prefix
+          : undefined;
       if (matched !== undefined) {
         return { service: candidate.service, route: candidate.route, matched, plugins: candidate.plugins };
       }

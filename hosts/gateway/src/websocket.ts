@@ -40,7 +40,8 @@ export function tunnelUpgrade(
   });
   proxied.on('upgrade', (response, upstreamSocket, upstreamHead) => {
     const lines = [`HTTP/1.1 101 ${response.statusMessage ?? 'Switching Protocols'}`];
-    for (let i = 0; i < response.rawHeaders.length; i += 2) lines.push(`${response.rawHeaders[i]}: ${response.rawHeaders[i + 1]}`);
+    for (let i = 0; i < response.rawHeaders.length; i += 2)
+      lines.push(`${response.rawHeaders[i]}: ${response.rawHeaders[i + 1]}`);
     socket.write(`${lines.join('\r\n')}\r\n\r\n`);
     if (upstreamHead.length) socket.write(upstreamHead);
     if (head.length) upstreamSocket.write(head);
@@ -57,7 +58,8 @@ export function tunnelUpgrade(
   // The upstream refused the upgrade: relay its plain HTTP answer (e.g. its own 401 or 400).
   proxied.on('response', (response) => {
     const lines = [`HTTP/1.1 ${response.statusCode} ${response.statusMessage ?? ''}`];
-    for (let i = 0; i < response.rawHeaders.length; i += 2) lines.push(`${response.rawHeaders[i]}: ${response.rawHeaders[i + 1]}`);
+    for (let i = 0; i < response.rawHeaders.length; i += 2)
+      lines.push(`${response.rawHeaders[i]}: ${response.rawHeaders[i + 1]}`);
     socket.write(`${lines.join('\r\n')}\r\n\r\n`);
     response.pipe(socket);
   });

@@ -16,6 +16,9 @@ afterAll(async () => {
 });
 
 const call = (path: string, init: RequestInit = {}) => fetch(`${gateway.url}${path}`, init);
+/** What the echo upstream reports, or a problem / OpenAPI body: read loosely, asserted precisely. */
+// biome-ignore lint/suspicious/noExplicitAny: test bodies are checked field by field below
+const json = async (response: Response): Promise<any> => response.json();
 const token = () => issueTestToken({ sub: 'usr_gateway' });
 
 describe('proxying', () => {
@@ -26,7 +29,7 @@ describe('proxying', () => {
       body: JSON.stringify({ a: 1 }),
     });
     expect(response.status).toBe(200);
-    const seen = await response.json();
+    const seen = await json(response);
     expect(seen).toMatchObject({ method: 'POST', url: '/api/v1/echo/public/things?limit=2', body: '{"a":1}' });
     expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
     expect(seen.headers['x-request-id']).toBe(response.headers.get('x-request-id'));
@@ -35,19 +38,19 @@ describe('proxying', () => {
 
   it('keeps a client-supplied correlation id end to end', async () => {
     const response = await call('/api/v1/echo/public', { headers: { 'x-request-id': 'client-42' } });
-    expect((await response.json()).headers['x-request-id']).toBe('client-42');
+    expect((await json(response)).headers['x-request-id']).toBe('client-42');
     expect(response.headers.get('x-request-id')).toBe('client-42');
   });
 
   it('strips the route prefix when the route says so', async () => {
-    expect((await (await call('/strip/inner?q=1')).json()).url).toBe('/inner?q=1');
+    expect((await json(await call('/strip/inner?q=1'))).url).toBe('/inner?q=1');
   });
 
   it('answers unknown routes with a 404 problem', async () => {
     const response = await call('/api/v2/nothing');
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
-    expect(await response.json()).toMatchObject({ status: 404, requestId: expect.any(String) });
+    expect(await json(response)).toMatchObject({ status: 404, requestId: expect.any(String) });
   });
 
   it('answers 502 (problem+json, no internals) when the upstream is down', async () => {
@@ -63,7 +66,7 @@ describe('jwt plugin', () => {
   it('lets a valid token through and names the consumer to the upstream', async () => {
     const response = await call('/api/v1/echo/me', { headers: { authorization: `Bearer ${token()}` } });
     expect(response.status).toBe(200);
-    expect((await response.json()).headers).toMatchObject({
+    expect((await json(response)).headers).toMatchObject({
       'x-consumer-username': 'diaspora-user-service',
       'x-credential-identifier': 'diaspora-users',
       authorization: expect.stringMatching(/^Bearer /),
@@ -96,7 +99,7 @@ describe('rate-limiting plugin', () => {
     expect(statuses.slice(-1)).toEqual([429]);
     expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(limited!.headers.get('x-ratelimit-remaining-minute')).toBe('0');
-    expect(await limited!.json()).toMatchObject({ status: 429, type: expect.stringMatching(/rate-limited$/) });
+    expect(await json(limited!)).toMatchObject({ status: 429, type: expect.stringMatching(/rate-limited$/) });
     // The global budget is separate: other routes still pass.
     expect((await call('/strip/x')).status).toBe(200);
   });
@@ -145,7 +148,10 @@ describe('WebSocket upgrades', () => {
 
   it('tunnels an authenticated upgrade to the upstream, both ways', async () => {
     const { socket, first } = await open(`/ws/chat?token=${token()}`);
-    expect(JSON.parse(first)).toMatchObject({ hello: expect.stringMatching(/^\/ws\/chat\?token=/), requestId: expect.any(String) });
+    expect(JSON.parse(first)).toMatchObject({
+      hello: expect.stringMatching(/^\/ws\/chat\?token=/),
+      requestId: expect.any(String),
+    });
     const echoed = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))));
     socket.send('ping');
     expect(await echoed).toBe('echo:ping');
@@ -159,7 +165,7 @@ describe('WebSocket upgrades', () => {
 
 describe('API documentation', () => {
   it('aggregates upstream OpenAPI documents and serves Swagger UI', async () => {
-    const document = await (await call('/openapi.json')).json();
+    const document = await json(await call('/openapi.json'));
     expect(Object.keys(document.paths)).toContain('/api/v1/echo/public');
     expect(document['x-unavailable-services']).toEqual(['down-service']);
     const docs = await call('/docs');

@@ -40,7 +40,9 @@ describe('Router', () => {
     expect(plugins.filter((p) => p.name === 'rate-limiting')).toEqual([
       { name: 'rate-limiting', config: { minute: 3, policy: 'local', limit_by: 'ip' } },
     ]);
-    expect(plugins.map((p) => p.name)).toEqual(expect.arrayContaining(['correlation-id', 'cors', 'request-size-limiting']));
+    expect(plugins.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['correlation-id', 'cors', 'request-size-limiting']),
+    );
   });
 
   it('strips the matched prefix only when strip_path is on (Kong default)', () => {

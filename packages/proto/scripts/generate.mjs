@@ -53,7 +53,10 @@ function generate(pkg, types, services, files, imports) {
     if (SCALARS[field.type]) return SCALARS[field.type];
     const resolved = field.resolvedType;
     const owner = resolved.fullName.slice(1, resolved.fullName.lastIndexOf('.'));
-    const ownerPackage = owner.split('.').filter((part) => /^[a-z]/.test(part)).join('.');
+    const ownerPackage = owner
+      .split('.')
+      .filter((part) => /^[a-z]/.test(part))
+      .join('.');
     if (ownerPackage !== pkg) {
       const alias = ownerPackage.replace(/\./g, '_');
       imports.add(`import type * as ${alias} from './${ownerPackage}.js';`);
@@ -64,7 +67,9 @@ function generate(pkg, types, services, files, imports) {
   let out = '';
   for (const type of types) {
     if (type instanceof protobuf.Enum) {
-      out += `${doc(type.comment)}export type ${typeName(type, pkg)} = ${Object.keys(type.values).map((v) => `'${v}'`).join(' | ')};\n\n`;
+      out += `${doc(type.comment)}export type ${typeName(type, pkg)} = ${Object.keys(type.values)
+        .map((v) => `'${v}'`)
+        .join(' | ')};\n\n`;
       continue;
     }
     out += `${doc(type.comment)}export interface ${typeName(type, pkg)} {\n`;
@@ -103,7 +108,11 @@ const byPackage = new Map();
 const visit = (namespace) => {
   for (const nested of namespace.nestedArray) {
     if (nested instanceof protobuf.Type || nested instanceof protobuf.Enum || nested instanceof protobuf.Service) {
-      const pkg = nested.fullName.slice(1).split('.').filter((part) => /^[a-z]/.test(part)).join('.');
+      const pkg = nested.fullName
+        .slice(1)
+        .split('.')
+        .filter((part) => /^[a-z]/.test(part))
+        .join('.');
       if (!byPackage.has(pkg)) byPackage.set(pkg, { types: [], services: [] });
       byPackage.get(pkg)[nested instanceof protobuf.Service ? 'services' : 'types'].push(nested);
       if (nested instanceof protobuf.Service) fileOf.set(nested, relative(protoRoot, nested.filename));
@@ -121,7 +130,13 @@ for (const [pkg, { types, services }] of [...byPackage].sort(([a], [b]) => a.loc
   const body = generate(pkg, types, services, fileOf, imports);
   const header = `// Generated from proto/ by packages/proto/scripts/generate.mjs. Do not edit.\n${services.length ? "import type { CallContext, CallOptions, ServiceDescriptor } from '../runtime.js';\n" : ''}${[...imports].sort().join('\n')}\n\n`;
   writeFileSync(join(outDir, `${pkg}.ts`), header + body);
-  index.push(`export * as ${pkg.split('.').slice(1).map((part, i) => (i ? part.charAt(0).toUpperCase() + part.slice(1) : part)).join('')} from './${pkg}.js';`);
+  index.push(
+    `export * as ${pkg
+      .split('.')
+      .slice(1)
+      .map((part, i) => (i ? part.charAt(0).toUpperCase() + part.slice(1) : part))
+      .join('')} from './${pkg}.js';`,
+  );
 }
 writeFileSync(join(outDir, 'index.ts'), `// Generated. Do not edit.\n${index.join('\n')}\n`);
 console.log(`generated ${byPackage.size} proto package(s) from ${files.length} file(s)`);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import { type GrpcBinding, type Logger, unary } from '@diaspora/service-kit';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { type GrpcBinding, type Logger, unary } from '@diaspora/service-kit';
 
 /** The repository's proto/ tree, the single source of the internal APIs (shipped in every service image). */
 export const PROTO_ROOT = fileURLToPath(new URL('../../../proto/', import.meta.url));
@@ -41,16 +41,19 @@ const LOADER_OPTIONS: protoLoader.Options = {
 const constructors = new Map<string, grpc.ServiceClientConstructor>();
 
 function load(descriptor: ServiceDescriptor<unknown, unknown>): grpc.ServiceClientConstructor {
-  let constructor = constructors.get(descriptor.fullName);
-  if (!constructor) {
+  let clientConstructor = constructors.get(descriptor.fullName);
+  if (!clientConstructor) {
     const definition = grpc.loadPackageDefinition(protoLoader.loadSync(descriptor.file, LOADER_OPTIONS));
-    constructor = descriptor.fullName
+    clientConstructor = descriptor.fullName
       .split('.')
-      .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], definition) as grpc.ServiceClientConstructor;
-    if (!constructor?.service) throw new Error(`${descriptor.fullName} not found in ${descriptor.file}`);
-    constructors.set(descriptor.fullName, constructor);
+      .reduce<unknown>(
+        (node, part) => (node as Record<string, unknown>)[part],
+        definition,
+      ) as grpc.ServiceClientConstructor;
+    if (!clientConstructor?.service) throw new Error(`${descriptor.fullName} not found in ${descriptor.file}`);
+    constructors.set(descriptor.fullName, clientConstructor);
   }
-  return constructor;
+  return clientConstructor;
 }
 
 /**
@@ -69,7 +72,7 @@ export function createClient<Client>(
   });
   const methods: Record<string, unknown> = { close: () => client.close() };
   for (const method of descriptor.methods) {
-    const call = (client as unknown as Record<string, Function>)[method]!.bind(client);
+    const call = (client as unknown as Record<string, (...args: unknown[]) => unknown>)[method]!.bind(client);
     methods[method] = (request: unknown, callOptions: CallOptions = {}) =>
       new Promise((resolve, reject) => {
         const metadata = new grpc.Metadata();
@@ -98,5 +101,9 @@ export function implement<Handlers>(
       return handler.call(handlers, request, { requestId: requestId?.toString(), peer: call.getPeer() });
     });
   }
-  return { name: descriptor.fullName, definition: load(descriptor as ServiceDescriptor<unknown, unknown>).service, handlers: implementation };
+  return {
+    name: descriptor.fullName,
+    definition: load(descriptor as ServiceDescriptor<unknown, unknown>).service,
+    handlers: implementation,
+  };
 }

@@ -40,7 +40,11 @@ export type Env = Record<string, string | undefined>;
 /** Turns env strings into the shapes the schema asks for; typebox's Convert does numbers and booleans. */
 function fromEnvString(schema: TSchema, value: string): unknown {
   const type = (schema as { type?: string }).type;
-  if (type === 'array') return value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (type === 'array')
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   if (type === 'object') {
     try {
       return JSON.parse(value);

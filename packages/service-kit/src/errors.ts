@@ -89,7 +89,11 @@ export const problems = {
   unauthorized: (detail = 'Authentication is required.') =>
     new Problem(401, { detail, headers: { 'www-authenticate': 'Bearer' } }),
   invalidToken: (detail = 'The access token is missing, expired or invalid.') =>
-    new Problem(401, { type: 'invalid-token', detail, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } }),
+    new Problem(401, {
+      type: 'invalid-token',
+      detail,
+      headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+    }),
   forbidden: (detail = 'You are not allowed to do this.') => new Problem(403, { detail }),
   notFound: (what = 'resource') => new Problem(404, { detail: `The ${what} was not found.` }),
   conflict: (detail: string, type?: string) => new Problem(409, { detail, ...(type ? { type } : {}) }),

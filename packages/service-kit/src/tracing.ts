@@ -15,7 +15,9 @@ export function startTracing(serviceName: string, endpoint: string | undefined):
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }),
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => /^\/(health|metrics)/.test(request.url ?? '') }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => /^\/(health|metrics)/.test(request.url ?? ''),
+      }),
       new GrpcInstrumentation(),
       new PgInstrumentation(),
     ],

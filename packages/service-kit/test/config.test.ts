@@ -19,8 +19,18 @@ const valid = {
 
 describe('loadConfig', () => {
   it('applies defaults and coerces env strings to the declared types', () => {
-    const config = loadConfig(schema, { ...valid, HTTP_PORT: '3000', MIGRATE_ON_BOOT: 'false', ORIGINS: 'a.com, b.com' });
-    expect(config).toMatchObject({ HTTP_PORT: 3000, GRPC_PORT: 9090, MIGRATE_ON_BOOT: false, ORIGINS: ['a.com', 'b.com'] });
+    const config = loadConfig(schema, {
+      ...valid,
+      HTTP_PORT: '3000',
+      MIGRATE_ON_BOOT: 'false',
+      ORIGINS: 'a.com, b.com',
+    });
+    expect(config).toMatchObject({
+      HTTP_PORT: 3000,
+      GRPC_PORT: 9090,
+      MIGRATE_ON_BOOT: false,
+      ORIGINS: ['a.com', 'b.com'],
+    });
     expect(config.LOG_LEVEL).toBe('info');
   });
 
@@ -51,8 +61,8 @@ describe('loadConfig', () => {
     writeFileSync(join(dir, 'secret'), 'from-a-mounted-file\n');
     const config = loadConfig(schema, { ...valid, API_SECRET: undefined, API_SECRET_FILE: join(dir, 'secret') });
     expect(config.API_SECRET).toBe('from-a-mounted-file');
-    expect(() => loadConfig(schema, { ...valid, API_SECRET: undefined, API_SECRET_FILE: join(dir, 'missing') })).toThrow(
-      /API_SECRET_FILE: cannot read/,
-    );
+    expect(() =>
+      loadConfig(schema, { ...valid, API_SECRET: undefined, API_SECRET_FILE: join(dir, 'missing') }),
+    ).toThrow(/API_SECRET_FILE: cannot read/);
   });
 });

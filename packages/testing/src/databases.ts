@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
 import { ensureDatabase, withDatabase } from '@diaspora/embedded-postgres';
+import { inject } from 'vitest';
 
 export interface PostgresTarget {
   name: 'embedded' | 'external';

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createService, type Env, type Service, type ServiceConfig, type ServiceDefinition } from '@diaspora/service-kit';
+import {
+  createService,
+  type Env,
+  type Service,
+  type ServiceConfig,
+  type ServiceDefinition,
+} from '@diaspora/service-kit';
 import type { TProperties } from 'typebox';
 import { freshDatabase } from './databases.js';
 import { testJwksUrl, testSigningKey } from './tokens.js';

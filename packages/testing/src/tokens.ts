@@ -15,7 +15,10 @@ export const TEST_ISSUER = 'diaspora-users';
 export const TEST_AUDIENCE = 'diaspora';
 
 /** Signs an access token the way the user service does, for testing services that only verify. */
-export function issueTestToken(claims: Partial<AccessClaims> & { sub: string }, options: { expiresInSeconds?: number } = {}) {
+export function issueTestToken(
+  claims: Partial<AccessClaims> & { sub: string },
+  options: { expiresInSeconds?: number } = {},
+) {
   const { privateKeyPem, publicKeyPem } = testSigningKey();
   const { sub, iat: _iat, exp: _exp, ...rest } = claims;
   return jwt.sign({ roles: ['regular'], tier: 'free', ...rest }, loadPrivateKey(privateKeyPem), {
@@ -35,9 +38,13 @@ let jwksUrl: Promise<string> | undefined;
 export function testJwksUrl(): Promise<string> {
   jwksUrl ??= new Promise((resolve) => {
     const body = JSON.stringify({ keys: [toPublicJwk(loadPublicKey(testSigningKey().publicKeyPem))] });
-    const server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(body));
+    const server = createServer((_request, response) =>
+      response.writeHead(200, { 'content-type': 'application/json' }).end(body),
+    );
     server.unref();
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}/jwks.json`));
+    server.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}/jwks.json`),
+    );
   });
   return jwksUrl;
 }

@@ -1,7 +1,7 @@
-import { implement, userV1 } from '@diaspora/proto';
-import { defineService, loadPrivateKey, loadPublicKey, StaticKeySource, toPublicJwk } from '@diaspora/service-kit';
 import type { KeyObject } from 'node:crypto';
 import { createPublicKey } from 'node:crypto';
+import { implement, userV1 } from '@diaspora/proto';
+import { defineService, loadPrivateKey, loadPublicKey, StaticKeySource, toPublicJwk } from '@diaspora/service-kit';
 import { userConfig } from './config.js';
 import { AuthService } from './domain/auth.js';
 import { BcryptHasher, JwtIssuer } from './domain/credentials.js';
@@ -15,9 +15,9 @@ import { PgUnitOfWork } from './store/unit-of-work.js';
 
 /** PEM bundle → keys (a retired-keys variable may hold several concatenated PEMs). */
 function publicKeys(privateKey: KeyObject, retiredPems: string | undefined): KeyObject[] {
-  const retired = (retiredPems?.replace(/\\n/g, '\n').match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g) ?? []).map(
-    (pem) => loadPublicKey(pem),
-  );
+  const retired = (
+    retiredPems?.replace(/\\n/g, '\n').match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g) ?? []
+  ).map((pem) => loadPublicKey(pem));
   return [createPublicKey(privateKey), ...retired];
 }
 
@@ -30,7 +30,8 @@ export const userService = defineService({
   },
   config: userConfig,
   migrations,
-  keySource: (config) => new StaticKeySource(publicKeys(loadPrivateKey(config.JWT_PRIVATE_KEY), config.JWT_RETIRED_PUBLIC_KEYS)),
+  keySource: (config) =>
+    new StaticKeySource(publicKeys(loadPrivateKey(config.JWT_PRIVATE_KEY), config.JWT_RETIRED_PUBLIC_KEYS)),
   async setup({ config, db, outbox, logger }) {
     const privateKey = loadPrivateKey(config.JWT_PRIVATE_KEY);
     const keys = publicKeys(privateKey, config.JWT_RETIRED_PUBLIC_KEYS);
@@ -40,7 +41,12 @@ export const userService = defineService({
       audience: config.AUTH_AUDIENCE,
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     });
-    const auth = new AuthService(uow, new BcryptHasher(config.BCRYPT_COST), issuer, config.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
+    const auth = new AuthService(
+      uow,
+      new BcryptHasher(config.BCRYPT_COST),
+      issuer,
+      config.REFRESH_TOKEN_TTL_DAYS * 86_400_000,
+    );
     const profiles = new ProfileService(uow);
     return {
       async routes(app) {

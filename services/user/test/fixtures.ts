@@ -30,7 +30,10 @@ export interface Session {
   refreshToken: string;
 }
 
-export async function register(app: HttpApp, overrides: Record<string, unknown> = {}): Promise<Session & { password: string }> {
+export async function register(
+  app: HttpApp,
+  overrides: Record<string, unknown> = {},
+): Promise<Session & { password: string }> {
   const body = registration(overrides);
   const response = await app.inject({ method: 'POST', url: '/api/v1/users/auth/register', payload: body });
   if (response.statusCode !== 201) throw new Error(`registration failed: ${response.statusCode} ${response.body}`);

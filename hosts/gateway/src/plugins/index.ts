@@ -1,15 +1,15 @@
 import { Problem } from '@diaspora/service-kit';
+import type { KongRoute } from '../kong-config.js';
+import type { MatchedRoute } from '../router.js';
 import { correlationId } from './correlation-id.js';
 import { cors } from './cors.js';
 import { jwtPlugin } from './jwt.js';
 import { rateLimiting } from './rate-limiting.js';
 import { requestSizeLimiting } from './request-size-limiting.js';
-import type { KongRoute } from '../kong-config.js';
-import type { MatchedRoute } from '../router.js';
 import type { AccessContext, GatewayPlugin, PluginEnvironment } from './types.js';
 
-export type { AccessContext } from './types.js';
 export { allowedBytes } from './request-size-limiting.js';
+export type { AccessContext } from './types.js';
 
 /** Runs the route's effective plugins in Kong's priority order (the access phase). */
 export function createPluginRunner({ config, cache }: PluginEnvironment) {
@@ -20,7 +20,10 @@ export function createPluginRunner({ config, cache }: PluginEnvironment) {
     ]),
   );
   // The ordered chain of each route is built once, on its first request.
-  const chains = new WeakMap<KongRoute, { implementation: GatewayPlugin; config: Record<string, unknown>; scope: string }[]>();
+  const chains = new WeakMap<
+    KongRoute,
+    { implementation: GatewayPlugin; config: Record<string, unknown>; scope: string }[]
+  >();
   const chainOf = ({ route, service, plugins }: MatchedRoute) => {
     let chain = chains.get(route);
     if (!chain) {

@@ -51,7 +51,10 @@ export function rateLimiting(cache: Cache): GatewayPlugin {
       let decisions: { window: string; allowed: boolean; limit: number; remaining: number; resetMs: number }[];
       try {
         decisions = await Promise.all(
-          windows.map(async (window) => ({ window, ...(await limiter(scopeId, window, config[window] as number).hit(subject)) })),
+          windows.map(async (window) => ({
+            window,
+            ...(await limiter(scopeId, window, config[window] as number).hit(subject)),
+          })),
         );
       } catch (error) {
         if (config.fault_tolerant === false) throw error;
@@ -83,4 +86,3 @@ export function rateLimiting(cache: Cache): GatewayPlugin {
     },
   };
 }
-

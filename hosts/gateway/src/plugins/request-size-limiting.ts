@@ -4,7 +4,9 @@ import type { GatewayPlugin } from './types.js';
 const UNITS: Record<string, number> = { bytes: 1, kilobytes: 1024, megabytes: 1024 * 1024 };
 
 export function allowedBytes(config: Record<string, unknown>): number {
-  return Number(config.allowed_payload_size ?? 128) * (UNITS[String(config.size_unit ?? 'megabytes')] ?? UNITS.megabytes!);
+  return (
+    Number(config.allowed_payload_size ?? 128) * (UNITS[String(config.size_unit ?? 'megabytes')] ?? UNITS.megabytes!)
+  );
 }
 
 /** Kong request-size-limiting: 413 above the allowed payload size (and 411 without length when required). */

@@ -12,7 +12,9 @@ export interface PublicJwk {
 /** RFC 7638 thumbprint: a stable `kid` derived from the key itself, so every replica agrees without coordination. */
 export function keyId(publicKey: KeyObject): string {
   const { e, n } = publicKey.export({ format: 'jwk' }) as { e: string; n: string };
-  return createHash('sha256').update(JSON.stringify({ e, kty: 'RSA', n })).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify({ e, kty: 'RSA', n }))
+    .digest('base64url');
 }
 
 export function toPublicJwk(key: KeyObject): PublicJwk {

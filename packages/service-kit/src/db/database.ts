@@ -43,7 +43,10 @@ export class Database implements Queryable {
    * Runs `work` in one transaction. Serialization failures and deadlocks are retried (`work` must therefore
    * only touch the database); any other error rolls back and propagates.
    */
-  async tx<T>(work: (tx: pg.PoolClient) => Promise<T>, options: { isolation?: 'serializable' | 'repeatable read' } = {}) {
+  async tx<T>(
+    work: (tx: pg.PoolClient) => Promise<T>,
+    options: { isolation?: 'serializable' | 'repeatable read' } = {},
+  ) {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       try {

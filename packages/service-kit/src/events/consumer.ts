@@ -67,7 +67,10 @@ export function deliveryHandler(consumer: EventConsumer, logger: Logger): Delive
     }
     if (envelope.v !== consumer.event.version || !Value.Check(consumer.event.schema, envelope.data)) {
       // Retrying cannot fix a payload of the wrong shape: record it and move on.
-      logger.error({ eventId: envelope.id, subject: envelope.subject, v: envelope.v }, 'event failed its schema; dropped');
+      logger.error(
+        { eventId: envelope.id, subject: envelope.subject, v: envelope.v },
+        'event failed its schema; dropped',
+      );
       return;
     }
     await consumer.handle(envelope, delivery);

@@ -1,6 +1,6 @@
 import type { EventData, EventDefinition, EventEnvelope } from '@diaspora/events';
-import type { Counter, Gauge } from 'prom-client';
 import type { PoolClient } from 'pg';
+import type { Counter, Gauge } from 'prom-client';
 import type { EventBus } from '../bus/types.js';
 import type { Database, Queryable } from '../db/database.js';
 import type { Migration } from '../db/migrations.js';

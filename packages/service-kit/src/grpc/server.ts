@@ -42,7 +42,8 @@ export function unary<Req, Res>(
       (response) => callback(null, response),
       (error: unknown) => {
         const status = toGrpcError(error);
-        if (status.code === grpc.status.INTERNAL) logger.error({ err: error, path: call.getPath() }, 'gRPC handler failed');
+        if (status.code === grpc.status.INTERNAL)
+          logger.error({ err: error, path: call.getPath() }, 'gRPC handler failed');
         callback(status as grpc.ServiceError);
       },
     );
@@ -57,7 +58,9 @@ export class GrpcServer {
 
   constructor(bindings: GrpcBinding[]) {
     this.names = bindings.map((binding) => binding.name);
-    this.health = new HealthImplementation(Object.fromEntries(['', ...this.names].map((name) => [name, 'NOT_SERVING'])));
+    this.health = new HealthImplementation(
+      Object.fromEntries(['', ...this.names].map((name) => [name, 'NOT_SERVING'])),
+    );
     this.health.addToServer(this.server);
     for (const binding of bindings) this.server.addService(binding.definition, binding.handlers);
   }

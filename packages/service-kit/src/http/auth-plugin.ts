@@ -40,7 +40,8 @@ export const authPlugin = fp(
       (...roles: Role[]): Hook =>
         async (request) => {
           await read(request, true);
-          if (!hasRole(request.auth!, ...roles)) throw problems.forbidden(`This requires the role ${roles.join(' or ')}.`);
+          if (!hasRole(request.auth!, ...roles))
+            throw problems.forbidden(`This requires the role ${roles.join(' or ')}.`);
         },
     );
   },

@@ -18,7 +18,10 @@ function toFieldErrors(validation: AjvError[], context: string | undefined): Fie
       .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (error.keyword === 'required') segments.push(String(error.params.missingProperty));
     if (error.keyword === 'additionalProperties') segments.push(String(error.params.additionalProperty));
-    const field = segments.reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment), '');
+    const field = segments.reduce(
+      (path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment),
+      '',
+    );
     const message =
       error.keyword === 'additionalProperties' ? 'is not an accepted field' : (error.message ?? 'is invalid');
     return { field: `${prefix}${field}` || (context ?? 'body'), message };
@@ -58,6 +61,10 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     return sendProblem(request, reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, new Problem(404, { detail: `No route for ${request.method} ${request.url.split('?')[0]}.` })),
+    sendProblem(
+      request,
+      reply,
+      new Problem(404, { detail: `No route for ${request.method} ${request.url.split('?')[0]}.` }),
+    ),
   );
 }

@@ -1,20 +1,19 @@
-import type { EventBus } from '../bus/types.js';
-import { openBus } from '../bus/open.js';
-import type { Cache } from '../cache/types.js';
-import { openCache } from '../cache/open.js';
+import { type Static, type TObject, type TProperties, Type } from 'typebox';
 import { JwksKeySource, type KeySource, TokenVerifier } from '../auth/verifier.js';
+import { openBus } from '../bus/open.js';
+import type { BusSubscription, EventBus } from '../bus/types.js';
+import { openCache } from '../cache/open.js';
+import type { Cache } from '../cache/types.js';
 import { type BaseConfig, baseConfig, ConfigError, type Env, loadConfig } from '../config.js';
 import { Database } from '../db/database.js';
 import { type Migration, migrate } from '../db/migrations.js';
-import { type EventConsumer, deliveryHandler } from '../events/consumer.js';
+import { deliveryHandler, type EventConsumer } from '../events/consumer.js';
 import { kitMigrations, Outbox, OutboxRelay } from '../events/outbox.js';
 import { type GrpcBinding, GrpcServer } from '../grpc/server.js';
 import { type HealthCheck, Readiness } from '../health.js';
 import { createHttpApp, type HttpApp } from '../http/app.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createMetrics, type ServiceMetrics } from '../metrics.js';
-import { type Static, type TObject, type TProperties, Type } from 'typebox';
-import type { BusSubscription } from '../bus/types.js';
 
 export type ServiceConfig<P extends TProperties> = BaseConfig & Static<TObject<P>>;
 
@@ -88,7 +87,8 @@ export async function createService<P extends TProperties>(
   const logger = options.logger ?? createLogger({ service: definition.name, level: config.LOG_LEVEL });
   const keySource =
     definition.keySource?.(config) ?? (config.AUTH_JWKS_URL ? new JwksKeySource(config.AUTH_JWKS_URL) : undefined);
-  if (!keySource) throw new ConfigError(`invalid configuration for the ${definition.name} service:\n  - AUTH_JWKS_URL: is required`);
+  if (!keySource)
+    throw new ConfigError(`invalid configuration for the ${definition.name} service:\n  - AUTH_JWKS_URL: is required`);
 
   const metrics = createMetrics(definition.name);
   const db = new Database(config.DATABASE_URL, {

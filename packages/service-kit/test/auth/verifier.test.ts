@@ -9,15 +9,23 @@ const current = generateSigningKey();
 const next = generateSigningKey();
 const options = { issuer: 'diaspora-users', audience: 'diaspora' };
 
-function sign(key: { privateKeyPem: string; publicKeyPem: string }, claims: object = {}, signOptions: jwt.SignOptions = {}) {
-  return jwt.sign({ roles: ['regular', 'bogus'], tier: 'premium', country: 'FR', ...claims }, loadPrivateKey(key.privateKeyPem), {
-    algorithm: 'RS256',
-    keyid: keyId(loadPublicKey(key.publicKeyPem)),
-    subject: 'usr_1',
-    expiresIn: 60,
-    ...options,
-    ...signOptions,
-  });
+function sign(
+  key: { privateKeyPem: string; publicKeyPem: string },
+  claims: object = {},
+  signOptions: jwt.SignOptions = {},
+) {
+  return jwt.sign(
+    { roles: ['regular', 'bogus'], tier: 'premium', country: 'FR', ...claims },
+    loadPrivateKey(key.privateKeyPem),
+    {
+      algorithm: 'RS256',
+      keyid: keyId(loadPublicKey(key.publicKeyPem)),
+      subject: 'usr_1',
+      expiresIn: 60,
+      ...options,
+      ...signOptions,
+    },
+  );
 }
 
 let served = [current];

@@ -9,9 +9,9 @@ const migrations: Migration[] = [
 ];
 
 const tables = async (db: Database) =>
-  (await db.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map(
-    (row) => row.name,
-  );
+  (
+    await db.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+  ).rows.map((row) => row.name);
 
 for (const target of postgresTargets()) {
   describe(`migrations on ${target.name} PostgreSQL`, () => {
@@ -35,7 +35,10 @@ for (const target of postgresTargets()) {
     it('keeps services apart even when they share a database', async () => {
       const db = await database();
       await migrate(db, { service: 'alpha', migrations: [migrations[0]!] });
-      await migrate(db, { service: 'beta', migrations: [{ id: '0001_a', up: 'CREATE TABLE c (id int)', down: 'DROP TABLE c' }] });
+      await migrate(db, {
+        service: 'beta',
+        migrations: [{ id: '0001_a', up: 'CREATE TABLE c (id int)', down: 'DROP TABLE c' }],
+      });
       expect(await tables(db)).toEqual(['a', 'alpha_migrations', 'beta_migrations', 'c']);
     });
 

@@ -45,7 +45,11 @@ for (const target of postgresTargets()) {
       await migrate(db, { service: 'test', migrations: kitMigrations });
       const bus = new RecordingBus();
       const relay = new OutboxRelay({ db, bus, logger, pollMs: 20 });
-      cleanup.push(() => db.close(), () => bus.close(), () => relay.stop());
+      cleanup.push(
+        () => db.close(),
+        () => bus.close(),
+        () => relay.stop(),
+      );
       return { db, bus, relay, outbox: new Outbox('test') };
     }
 
@@ -61,14 +65,21 @@ for (const target of postgresTargets()) {
       expect(await relay.drain()).toBe(1);
       expect(bus.published).toHaveLength(1);
       const envelope = decodeEnvelope(bus.published[0]!.data) as EventEnvelope<{ to: string }>;
-      expect(envelope).toMatchObject({ subject: 'tests.greeting.sent', v: 1, source: 'test', data: { to: 'committed' } });
+      expect(envelope).toMatchObject({
+        subject: 'tests.greeting.sent',
+        v: 1,
+        source: 'test',
+        data: { to: 'committed' },
+      });
       expect(bus.published[0]!.id).toBe(envelope.id);
       expect(await relay.drain()).toBe(0);
     });
 
     it('refuses a payload that does not match the event schema before writing anything', async () => {
       const { db, outbox } = await setup();
-      await expect(db.tx((tx) => outbox.enqueue(tx, Greeted, { to: 42 } as never))).rejects.toThrow(/payload is invalid/);
+      await expect(db.tx((tx) => outbox.enqueue(tx, Greeted, { to: 42 } as never))).rejects.toThrow(
+        /payload is invalid/,
+      );
       expect((await db.query('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n).toBe(0);
     });
 
@@ -91,7 +102,8 @@ for (const target of postgresTargets()) {
       await new Promise((resolve) => setTimeout(resolve, 200)); // first pass done, now listening
       await db.tx((tx) => outbox.enqueue(tx, Greeted, { to: 'now' }));
       const deadline = Date.now() + 3000;
-      while (bus.published.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      while (bus.published.length === 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       expect(bus.published).toHaveLength(1);
     });
 
@@ -113,7 +125,13 @@ for (const target of postgresTargets()) {
       const envelope = await db.tx((tx) => outbox.enqueue(tx, Greeted, { to: 'once' }));
       await relay.drain();
       const handle = deliveryHandler(consumer, logger);
-      const delivery = { id: envelope.id, subject: envelope.subject, data: bus.published[0]!.data, headers: {}, deliveryCount: 1 };
+      const delivery = {
+        id: envelope.id,
+        subject: envelope.subject,
+        data: bus.published[0]!.data,
+        headers: {},
+        deliveryCount: 1,
+      };
       await handle(delivery);
       await handle({ ...delivery, deliveryCount: 2 });
       // A relay that crashed after publishing but before marking republishes: the bus drops it by id.
@@ -127,8 +145,18 @@ for (const target of postgresTargets()) {
       const consumer = idempotentConsumer(db, 'strict', Greeted, async () => {
         handled++;
       });
-      const bad = { id: 'evt_bad', subject: Greeted.subject, v: 1, occurredAt: new Date().toISOString(), source: 'x', data: { to: 1 } };
-      await deliveryHandler(consumer, logger)({
+      const bad = {
+        id: 'evt_bad',
+        subject: Greeted.subject,
+        v: 1,
+        occurredAt: new Date().toISOString(),
+        source: 'x',
+        data: { to: 1 },
+      };
+      await deliveryHandler(
+        consumer,
+        logger,
+      )({
         id: bad.id,
         subject: bad.subject,
         data: new TextEncoder().encode(JSON.stringify(bad)),
@@ -139,4 +167,3 @@ for (const target of postgresTargets()) {
     });
   });
 }
-

@@ -22,12 +22,22 @@ beforeAll(async () => {
     bodyLimit: 1024,
     metrics: createMetrics('test'),
     readiness,
-    verifier: new TokenVerifier(new JwksKeySource(await testJwksUrl()), { issuer: 'diaspora-users', audience: 'diaspora' }),
+    verifier: new TokenVerifier(new JwksKeySource(await testJwksUrl()), {
+      issuer: 'diaspora-users',
+      audience: 'diaspora',
+    }),
     openapi: { title: 'Test', description: 'test', version: '1' },
   });
   app.post(
     '/things',
-    { schema: { body: Type.Object({ name: Type.String({ minLength: 2 }), tags: Type.Array(Type.String()) }, { additionalProperties: false }) } },
+    {
+      schema: {
+        body: Type.Object(
+          { name: Type.String({ minLength: 2 }), tags: Type.Array(Type.String()) },
+          { additionalProperties: false },
+        ),
+      },
+    },
     async (request) => ({ ok: request.body.name }),
   );
   app.get('/boom', async () => {
@@ -52,15 +62,29 @@ const problemOf = (response: { headers: Record<string, unknown>; json(): Record<
 
 describe('problem+json errors', () => {
   it('reports every schema violation by field', async () => {
-    const response = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x', tags: [1, 'ok', {}], more: 1 } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/things',
+      payload: { name: 'x', tags: [1, 'ok', {}], more: 1 },
+    });
     expect(response.statusCode).toBe(400);
     const body = problemOf(response);
-    expect(body).toMatchObject({ status: 400, title: 'Bad Request', instance: '/things', type: expect.stringMatching(/validation$/) });
+    expect(body).toMatchObject({
+      status: 400,
+      title: 'Bad Request',
+      instance: '/things',
+      type: expect.stringMatching(/validation$/),
+    });
     expect((body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['more', 'name', 'tags[2]']);
   });
 
   it('answers malformed JSON with 400, an oversized body with 413', async () => {
-    const malformed = await app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'application/json' }, payload: '{' });
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { 'content-type': 'application/json' },
+      payload: '{',
+    });
     expect(malformed.statusCode).toBe(400);
     problemOf(malformed);
     const big = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x'.repeat(2000), tags: [] } });
@@ -84,37 +108,53 @@ describe('problem+json errors', () => {
 
   it('passes domain problems through and 404s unknown routes', async () => {
     expect(problemOf(await app.inject({ url: '/conflict' }))).toMatchObject({ status: 409, detail: 'Already there.' });
-    expect(problemOf(await app.inject({ url: '/nowhere?token=abc' }))).toMatchObject({ status: 404, instance: '/nowhere' });
+    expect(problemOf(await app.inject({ url: '/nowhere?token=abc' }))).toMatchObject({
+      status: 404,
+      instance: '/nowhere',
+    });
   });
 });
 
 describe('request ids and headers', () => {
   it('reuses a sane incoming x-request-id and replaces an unsafe one', async () => {
-    expect((await app.inject({ url: '/health/live', headers: { 'x-request-id': 'abc-1' } })).headers['x-request-id']).toBe('abc-1');
+    expect(
+      (await app.inject({ url: '/health/live', headers: { 'x-request-id': 'abc-1' } })).headers['x-request-id'],
+    ).toBe('abc-1');
     const unsafe = await app.inject({ url: '/health/live', headers: { 'x-request-id': 'a\nb<script>' } });
     expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('sets defensive headers on every response', async () => {
     const response = await app.inject({ url: '/conflict' });
-    expect(response.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'cache-control': 'no-store' });
+    expect(response.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'cache-control': 'no-store',
+    });
   });
 });
 
 describe('auth hooks', () => {
   it('authenticates with a JWKS-verified token and authorizes by role', async () => {
     const token = issueTestToken({ sub: 'usr_a' });
-    expect((await app.inject({ url: '/mine', headers: { authorization: `Bearer ${token}` } })).json()).toEqual({ sub: 'usr_a' });
+    expect((await app.inject({ url: '/mine', headers: { authorization: `Bearer ${token}` } })).json()).toEqual({
+      sub: 'usr_a',
+    });
     expect((await app.inject({ url: '/mine' })).statusCode).toBe(401);
     expect((await app.inject({ url: '/admin', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(403);
     const superToken = issueTestToken({ sub: 'usr_s', roles: ['super'] });
-    expect((await app.inject({ url: '/admin', headers: { authorization: `Bearer ${superToken}` } })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/admin', headers: { authorization: `Bearer ${superToken}` } })).statusCode).toBe(
+      200,
+    );
   });
 });
 
 describe('operational endpoints', () => {
   it('reports readiness per dependency and stops being ready while draining', async () => {
-    expect((await app.inject({ url: '/health/ready' })).json()).toMatchObject({ status: 'ok', checks: { postgres: { status: 'up' } } });
+    expect((await app.inject({ url: '/health/ready' })).json()).toMatchObject({
+      status: 'ok',
+      checks: { postgres: { status: 'up' } },
+    });
     databaseUp = false;
     const down = await app.inject({ url: '/health/ready' });
     expect(down.statusCode).toBe(503);

@@ -124,7 +124,12 @@ export class AuthService {
     return this.continueSession(scope, user, newId('ses'), client);
   }
 
-  private async continueSession(scope: Scope, user: UserRecord, familyId: string, client: ClientInfo): Promise<AuthResult> {
+  private async continueSession(
+    scope: Scope,
+    user: UserRecord,
+    familyId: string,
+    client: ClientInfo,
+  ): Promise<AuthResult> {
     const { token, hash } = newRefreshToken();
     await scope.sessions.create({
       id: newId('rtk'),

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, type KeyObject, randomBytes } from 'node:crypto';
 import { keyId } from '@diaspora/service-kit';
 import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';

@@ -30,7 +30,8 @@ export const PASSWORD_MAX_BYTES = 72;
 export function checkPassword(password: string, context: { email: string; displayName?: string }): FieldError[] {
   const problems: string[] = [];
   if ([...password].length < PASSWORD_MIN_LENGTH) problems.push(`must be at least ${PASSWORD_MIN_LENGTH} characters`);
-  if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES) problems.push(`must be at most ${PASSWORD_MAX_BYTES} bytes`);
+  if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES)
+    problems.push(`must be at most ${PASSWORD_MAX_BYTES} bytes`);
   const lowered = password.toLowerCase();
   if (COMMON.has(lowered)) problems.push('is too common');
   if (new Set(password).size < 4) problems.push('must use at least 4 different characters');

@@ -1,5 +1,4 @@
-import type { PublicJwk } from '@diaspora/service-kit';
-import type { HttpApp } from '@diaspora/service-kit';
+import type { HttpApp, PublicJwk } from '@diaspora/service-kit';
 import { Jwks } from './schemas.js';
 
 /** The public keys that verify access tokens: at the service root for peers, under the API prefix for clients. */

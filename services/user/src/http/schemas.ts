@@ -1,10 +1,4 @@
-import {
-  CountryCodeSchema,
-  DomainSchema,
-  IsoDateTimeSchema,
-  LanguageTagSchema,
-  ROLES,
-} from '@diaspora/service-kit';
+import { CountryCodeSchema, DomainSchema, IsoDateTimeSchema, LanguageTagSchema, ROLES } from '@diaspora/service-kit';
 import { Type } from 'typebox';
 
 const DisplayName = Type.String({ minLength: 1, maxLength: 80, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
@@ -92,6 +86,13 @@ export const ProfilePatch = Type.Object(
 
 export const Jwks = Type.Object({
   keys: Type.Array(
-    Type.Object({ kty: Type.String(), kid: Type.String(), use: Type.String(), alg: Type.String(), n: Type.String(), e: Type.String() }),
+    Type.Object({
+      kty: Type.String(),
+      kid: Type.String(),
+      use: Type.String(),
+      alg: Type.String(),
+      n: Type.String(),
+      e: Type.String(),
+    }),
   ),
 });

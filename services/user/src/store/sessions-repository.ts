@@ -8,7 +8,15 @@ export class PgSessionStore implements SessionStore {
     await this.db.query(
       `INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, expires_at, user_agent, ip)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [token.id, token.familyId, token.userId, token.tokenHash, token.expiresAt, token.userAgent?.slice(0, 300), token.ip],
+      [
+        token.id,
+        token.familyId,
+        token.userId,
+        token.tokenHash,
+        token.expiresAt,
+        token.userAgent?.slice(0, 300),
+        token.ip,
+      ],
     );
   }
 

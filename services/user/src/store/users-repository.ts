@@ -87,7 +87,10 @@ export class PgUserStore implements UserStore {
   }
 
   async updateProfile(id: string, changes: ProfileChanges): Promise<UserRecord | null> {
-    const entries = Object.entries(changes).filter(([key]) => key in PROFILE_COLUMNS) as [keyof ProfileChanges, unknown][];
+    const entries = Object.entries(changes).filter(([key]) => key in PROFILE_COLUMNS) as [
+      keyof ProfileChanges,
+      unknown,
+    ][];
     const assignments = entries.map(([key], index) => `${PROFILE_COLUMNS[key]} = $${index + 2}`);
     const { rows } = await this.db.query(
       `UPDATE users SET ${[...assignments, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkPassword } from '../../src/domain/password-policy.js';
 
-const check = (password: string, email = 'amina@example.com') => checkPassword(password, { email }).map((e) => e.message);
+const check = (password: string, email = 'amina@example.com') =>
+  checkPassword(password, { email }).map((e) => e.message);
 
 describe('password policy', () => {
   it('accepts a long, varied passphrase', () => {

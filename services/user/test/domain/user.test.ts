@@ -10,11 +10,21 @@ describe('normalizeProfile', () => {
       bio: '   ',
     });
     expect(errors).toEqual([]);
-    expect(fields).toEqual({ displayName: 'Amina Diallo', residenceCity: 'New York', languages: ['en-US', 'wo'], bio: null });
+    expect(fields).toEqual({
+      displayName: 'Amina Diallo',
+      residenceCity: 'New York',
+      languages: ['en-US', 'wo'],
+      bio: null,
+    });
   });
 
   it('reports blank names and unknown languages by field', () => {
     const { errors } = normalizeProfile({ displayName: ' ', residenceCity: '\t', languages: ['fr', 'qqq', 'zz-ZZ'] });
-    expect(errors.map((error) => error.field)).toEqual(['displayName', 'residenceCity', 'languages[1]', 'languages[2]']);
+    expect(errors.map((error) => error.field)).toEqual([
+      'displayName',
+      'residenceCity',
+      'languages[1]',
+      'languages[2]',
+    ]);
   });
 });

@@ -34,8 +34,14 @@ describe('users.user.registered', () => {
     const service = await startUserService();
     started.push(service);
     const received = await collect(service, 'users.user.registered');
-    const session = await register(service.app, { originCountry: 'CM', residenceCountry: 'DE', residenceCity: 'Berlin' });
-    const envelope = await until(() => received.find((event) => (event.data as { userId: string }).userId === session.user.id));
+    const session = await register(service.app, {
+      originCountry: 'CM',
+      residenceCountry: 'DE',
+      residenceCity: 'Berlin',
+    });
+    const envelope = await until(() =>
+      received.find((event) => (event.data as { userId: string }).userId === session.user.id),
+    );
     expect(envelope).toMatchObject({
       subject: 'users.user.registered',
       v: 1,

@@ -57,7 +57,9 @@ describe('POST /auth/register', () => {
     expect(response.statusCode).toBe(400);
     const fields = response.json().errors.map((error: { field: string }) => error.field);
     expect(fields).toEqual(expect.arrayContaining(['email', 'originCountry', 'languages', 'domains[0]', 'extra']));
-    const { rows } = await service.context.db.query('SELECT count(*)::int AS n FROM users WHERE email = $1', [body.email]);
+    const { rows } = await service.context.db.query('SELECT count(*)::int AS n FROM users WHERE email = $1', [
+      body.email,
+    ]);
     expect(rows[0]!.n).toBe(0);
   });
 

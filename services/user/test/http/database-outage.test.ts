@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDatabase, type EmbeddedServer, freePort, startEmbeddedPostgres } from '@diaspora/testing';
+import { type EmbeddedServer, ensureDatabase, freePort, startEmbeddedPostgres } from '@diaspora/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { register, startUserService, type UserTestService } from '../fixtures.js';
 

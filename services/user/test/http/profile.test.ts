@@ -11,7 +11,12 @@ afterAll(() => service?.close());
 
 const get = (url: string, token?: string) => service.app.inject({ url, headers: token ? bearer(token) : {} });
 const patch = (payload: unknown, token: string) =>
-  service.app.inject({ method: 'PATCH', url: '/api/v1/users/profile', payload: payload as object, headers: bearer(token) });
+  service.app.inject({
+    method: 'PATCH',
+    url: '/api/v1/users/profile',
+    payload: payload as object,
+    headers: bearer(token),
+  });
 
 describe('GET /profile', () => {
   it('needs a valid access token', async () => {
@@ -27,18 +32,26 @@ describe('GET /profile', () => {
     const session = await register(service.app);
     const claims = jwt.decode(session.accessToken, { complete: true })!;
     const payload = claims.payload as jwt.JwtPayload;
-    const expired = jwt.sign({ ...payload, exp: Math.floor(Date.now() / 1000) - 60 }, loadPrivateKey(service.config.JWT_PRIVATE_KEY), {
-      algorithm: 'RS256',
-      keyid: claims.header.kid!,
-    });
+    const expired = jwt.sign(
+      { ...payload, exp: Math.floor(Date.now() / 1000) - 60 },
+      loadPrivateKey(service.config.JWT_PRIVATE_KEY),
+      {
+        algorithm: 'RS256',
+        keyid: claims.header.kid!,
+      },
+    );
     const forged = jwt.sign(payload, loadPrivateKey(generateSigningKey().privateKeyPem), {
       algorithm: 'RS256',
       keyid: claims.header.kid!,
     });
-    const foreignIssuer = jwt.sign({ ...payload, iss: 'someone-else' }, loadPrivateKey(service.config.JWT_PRIVATE_KEY), {
-      algorithm: 'RS256',
-      keyid: claims.header.kid!,
-    });
+    const foreignIssuer = jwt.sign(
+      { ...payload, iss: 'someone-else' },
+      loadPrivateKey(service.config.JWT_PRIVATE_KEY),
+      {
+        algorithm: 'RS256',
+        keyid: claims.header.kid!,
+      },
+    );
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.`;
     for (const [name, token] of Object.entries({ expired, forged, foreignIssuer, none })) {
       const response = await get('/api/v1/users/profile', token);
@@ -103,7 +116,10 @@ describe('PATCH /profile', () => {
     for (const [payload, field] of cases) {
       const response = await patch(payload, session.accessToken);
       expect(response.statusCode, JSON.stringify(payload)).toBe(400);
-      expect(response.json().errors.map((e: { field: string }) => e.field), JSON.stringify(payload)).toContain(field);
+      expect(
+        response.json().errors.map((e: { field: string }) => e.field),
+        JSON.stringify(payload),
+      ).toContain(field);
     }
     const after = (await get('/api/v1/users/profile', session.accessToken)).json();
     expect(after).toMatchObject({ residenceCountry: 'FR', languages: ['fr', 'wo'], email: session.user.email });
