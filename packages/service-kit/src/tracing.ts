@@ -14,6 +14,9 @@ export function startTracing(serviceName: string, endpoint: string | undefined):
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }),
+    // Traces only: metrics are Prometheus (/metrics) and logs are JSON on stdout, whatever OTEL_* env says.
+    metricReaders: [],
+    logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => /^\/(health|metrics)/.test(request.url ?? ''),

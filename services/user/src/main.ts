@@ -1,7 +1,7 @@
 import { startTracing } from '@diaspora/service-kit/tracing';
 
-// Tracing first, so the modules imported below are instrumented.
-startTracing('user-service', process.env.OTEL_EXPORTER_OTLP_ENDPOINT);
+// Tracing first, so the modules imported below are instrumented; its shutdown flushes the last spans.
+const stopTracing = startTracing('user-service', process.env.OTEL_EXPORTER_OTLP_ENDPOINT);
 const { runStandalone } = await import('@diaspora/service-kit');
 const { userService } = await import('./app.js');
-await runStandalone(userService);
+await runStandalone(userService, { afterClose: stopTracing });

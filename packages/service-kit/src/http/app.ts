@@ -70,7 +70,14 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   registerProblemHandlers(app);
   await app.register(authPlugin, { verifier: options.verifier });
 
+  // Requests still in flight when shutdown starts answer with `Connection: close`, so their keep-alive sockets
+  // end with them instead of holding close() open until the keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
+    if (closing) reply.header('connection', 'close');
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');

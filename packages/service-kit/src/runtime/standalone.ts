@@ -36,8 +36,9 @@ export function exitOnSignal(close: () => Promise<void>, options: { logger: Logg
  */
 export async function runStandalone<P extends TProperties>(
   definition: ServiceDefinition<P>,
-  argv: string[] = process.argv.slice(2),
+  options: { argv?: string[]; afterClose?: () => Promise<void> } = {},
 ): Promise<void> {
+  const argv = options.argv ?? process.argv.slice(2);
   let service: Awaited<ReturnType<typeof createService<P>>>;
   try {
     service = await createService(definition, { env: process.env });
@@ -56,5 +57,11 @@ export async function runStandalone<P extends TProperties>(
   if (service.config.MIGRATE_ON_BOOT) await service.migrate();
   await service.listen();
   await service.startWorkers();
-  exitOnSignal(() => service.close(), { logger, timeoutMs: service.config.SHUTDOWN_TIMEOUT_MS });
+  exitOnSignal(
+    async () => {
+      await service.close();
+      await options.afterClose?.();
+    },
+    { logger, timeoutMs: service.config.SHUTDOWN_TIMEOUT_MS },
+  );
 }
