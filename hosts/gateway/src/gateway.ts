@@ -3,8 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import {
   type Cache,
   type Logger,
+  logCompletedRequest,
   Problem,
-  redactUrl,
   registerProblemHandlers,
   sendProblem,
   toProblem,
@@ -152,17 +152,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     },
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        url: redactUrl(request.url),
-        statusCode: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      'request completed',
-    );
-  });
+  app.addHook('onResponse', async (request, reply) => logCompletedRequest(request, reply));
 
   app.server.on('upgrade', (request: IncomingMessage, socket, head: Buffer) => {
     const requestId = requestIdOf(request);

@@ -17,7 +17,7 @@ export * from './events/envelope.js';
 export * from './events/outbox.js';
 export * from './grpc/server.js';
 export * from './health.js';
-export { createHttpApp, type HttpApp } from './http/app.js';
+export { createHttpApp, type HttpApp, logCompletedRequest } from './http/app.js';
 export { authPlugin } from './http/auth-plugin.js';
 export { registerProblemHandlers, sendProblem, toProblem } from './http/problem-handler.js';
 export * from './http/schemas.js';

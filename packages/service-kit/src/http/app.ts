@@ -4,6 +4,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
   LogController,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
@@ -31,6 +33,19 @@ export interface HttpAppOptions {
   readiness: Readiness;
   verifier: TokenVerifier;
   openapi: { title: string; description: string; version: string };
+}
+
+/** The one log line per request, shared by services and the gateway; credentials in URLs are masked. */
+export function logCompletedRequest(request: FastifyRequest, reply: FastifyReply): void {
+  request.log.info(
+    {
+      method: request.method,
+      url: redactUrl(request.url),
+      statusCode: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    },
+    'request completed',
+  );
 }
 
 const OPERATIONAL = new Set(['/health/live', '/health/ready', '/metrics', '/openapi.json']);
@@ -91,15 +106,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       { method: request.method, route, status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
-    request.log.info(
-      {
-        method: request.method,
-        url: redactUrl(request.url),
-        statusCode: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      'request completed',
-    );
+    logCompletedRequest(request, reply);
   });
 
   const hidden = { schema: { hide: true } };

@@ -3,7 +3,7 @@ import { newId, Problem, problems } from '@diaspora/service-kit';
 import { hashRefreshToken, newRefreshToken } from './credentials.js';
 import { checkPassword } from './password-policy.js';
 import { type AccessTokenIssuer, EmailTakenError, type PasswordHasher, type Scope, type UnitOfWork } from './ports.js';
-import { normalizeProfile, ownView, type ProfileFields, type UserRecord } from './user.js';
+import { communityFields, normalizeProfile, ownView, type ProfileFields, type UserRecord } from './user.js';
 
 export interface ClientInfo {
   userAgent: string | null;
@@ -57,13 +57,7 @@ export class AuthService {
       return await this.uow.run(async (scope) => {
         const user = await scope.users.insert({ id: newId('usr'), email, passwordHash, ...fields });
         await scope.events.publish(UserRegistered, {
-          userId: user.id,
-          displayName: user.displayName,
-          originCountry: user.originCountry,
-          residenceCountry: user.residenceCountry,
-          residenceCity: user.residenceCity,
-          languages: user.languages,
-          domains: user.domains,
+          ...communityFields(user),
           registeredAt: user.createdAt.toISOString(),
         });
         return this.startSession(scope, user, client);

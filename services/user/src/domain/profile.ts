@@ -1,7 +1,7 @@
 import { UserProfileUpdated } from '@diaspora/events';
 import { problems } from '@diaspora/service-kit';
 import type { UnitOfWork } from './ports.js';
-import { normalizeProfile, ownView, type ProfileChanges, publicView } from './user.js';
+import { communityFields, normalizeProfile, ownView, type ProfileChanges, publicView } from './user.js';
 
 export class ProfileService {
   constructor(private readonly uow: UnitOfWork) {}
@@ -19,13 +19,7 @@ export class ProfileService {
       const user = await scope.users.updateProfile(userId, fields);
       if (!user) throw problems.notFound('user');
       await scope.events.publish(UserProfileUpdated, {
-        userId: user.id,
-        displayName: user.displayName,
-        originCountry: user.originCountry,
-        residenceCountry: user.residenceCountry,
-        residenceCity: user.residenceCity,
-        languages: user.languages,
-        domains: user.domains,
+        ...communityFields(user),
         ...(user.bio ? { bio: user.bio } : {}),
         ...(user.avatarUrl ? { avatarUrl: user.avatarUrl } : {}),
         changed: Object.keys(fields),

@@ -1,27 +1,5 @@
 import { canonicalLanguageTag, type Domain, type FieldError, type Role } from '@diaspora/service-kit';
 
-/** A user as the service stores it. */
-export interface UserRecord {
-  id: string;
-  email: string;
-  emailVerified: boolean;
-  phone: string | null;
-  phoneVerified: boolean;
-  passwordHash: string | null;
-  displayName: string;
-  bio: string | null;
-  avatarUrl: string | null;
-  originCountry: string;
-  residenceCountry: string;
-  residenceCity: string;
-  languages: string[];
-  domains: Domain[];
-  roles: Role[];
-  tier: 'free' | 'premium';
-  createdAt: Date;
-  updatedAt: Date;
-}
-
 export interface ProfileFields {
   displayName: string;
   bio: string | null;
@@ -34,6 +12,33 @@ export interface ProfileFields {
 }
 
 export type ProfileChanges = Partial<ProfileFields>;
+
+/** A user as the service stores it. */
+export interface UserRecord extends ProfileFields {
+  id: string;
+  email: string;
+  emailVerified: boolean;
+  phone: string | null;
+  phoneVerified: boolean;
+  passwordHash: string | null;
+  roles: Role[];
+  tier: 'free' | 'premium';
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Where a member belongs in the diaspora graph: what every users.* event carries for feeds and search. */
+export function communityFields(user: UserRecord) {
+  return {
+    userId: user.id,
+    displayName: user.displayName,
+    originCountry: user.originCountry,
+    residenceCountry: user.residenceCountry,
+    residenceCity: user.residenceCity,
+    languages: user.languages,
+    domains: user.domains,
+  };
+}
 
 /** What anyone may see of a user (API.md "public view"). */
 export function publicView(user: UserRecord) {
