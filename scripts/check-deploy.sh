@@ -118,6 +118,8 @@ elif [[ -d "$ROOT/hosts/gateway/node_modules/yaml" ]]; then
     if (!services.includes("user-service") || !services.includes("kong")) process.exit(1);
   ' "$ROOT/docker-compose.yml") || die "docker-compose.yml does not parse"
   say "docker-compose.yml: parses (no docker compose here for a full check)"
+else
+  say "docker-compose.yml: no docker compose and no yaml package here, skipped"
 fi
 if command -v terraform >/dev/null 2>&1; then
   # stderr dropped: terraform warns about a missing ~/.terraformrc on every call.
