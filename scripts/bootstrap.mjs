@@ -71,6 +71,7 @@ function ensureInstalled() {
   const stamp = join(root, 'node_modules/.diaspora-install-stamp');
   const fingerprint = installFingerprint();
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === fingerprint) return;
+  pnpmEntry();
   say('installing dependencies (pnpm install)');
   // The committed lockfile is used as is when it matches the manifests (pnpm's prefer-frozen default).
   pnpm('install', '--reporter=append-only');

@@ -1,4 +1,4 @@
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, createLogger, exitOnSignal, loadConfig } from '@diaspora/service-kit';
 import pino from 'pino';
@@ -50,7 +50,7 @@ try {
     `  API       ${api}/api/v1/…`,
     `  Docs      ${api}/docs`,
     `  OpenAPI   ${api}/openapi.json`,
-    `  Data      ${relative(process.cwd(), join(root, config.DATA_DIR)) || '.'}/ (PostgreSQL on 127.0.0.1:${platform.postgres.port})`,
+    `  Data      ${relative(process.cwd(), resolve(root, config.DATA_DIR)) || '.'}/ (PostgreSQL on 127.0.0.1:${platform.postgres.port})`,
     '  Services',
     ...platform.services.map(
       ({ name, httpUrl, grpcAddress }) => `    ${name.padEnd(13)} ${httpUrl}  gRPC ${grpcAddress}`,

@@ -63,6 +63,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   });
   registerProblemHandlers(app);
   await app.register(replyFrom, {
+    disableRequestLogging: true, // our own one line per request is enough
     undici: { connections: 256, pipelining: 1, headersTimeout: 30_000, bodyTimeout: 30_000 },
   });
   app.removeAllContentTypeParsers();

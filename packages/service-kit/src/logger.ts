@@ -12,7 +12,6 @@ const SECRET_FIELDS = [
   'accessToken',
   'refreshToken',
   'secret',
-  'code',
   'email',
   'phone',
 ];
@@ -27,6 +26,13 @@ export const REDACT_PATHS = [
 /** Query parameters that carry credentials (e.g. the WebSocket `?token=`) are masked in logged URLs. */
 export function redactUrl(url: string): string {
   return url.replace(/([?&](?:token|access_token|jwt|code|refreshToken)=)[^&#]*/gi, '$1[REDACTED]');
+}
+
+/** Errors as pino serializes them, minus driver internals (pg attaches its whole client to errors). */
+function serializeError(error: Error): unknown {
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  for (const heavy of ['client', 'connection', 'socket', 'config', 'request', 'response']) delete serialized[heavy];
+  return serialized;
 }
 
 export interface LoggerSettings {
@@ -48,7 +54,7 @@ export function createLogger({ service, level, destination }: LoggerSettings): L
       const context = trace.getActiveSpan()?.spanContext();
       return context ? { traceId: context.traceId, spanId: context.spanId } : {};
     },
-    serializers: { err: pino.stdSerializers.err },
+    serializers: { err: serializeError },
   };
   return destination ? pino(options, destination) : pino(options);
 }
