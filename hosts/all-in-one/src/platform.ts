@@ -109,6 +109,7 @@ export async function startAllInOne(options: AllInOneOptions): Promise<RunningPl
       kongConfigPath: resolve(options.root, options.kongConfig ?? 'kong/kong.yml'),
       env: { ...process.env, JWT_PUBLIC_KEY: key.publicKeyPem },
       upstreams: Object.fromEntries(services.map(({ name, httpUrl }) => [`${name}-service`, httpUrl])),
+      onlyListedUpstreams: true,
       cache: gatewayCache,
       logger: loggerFor('gateway'),
     });

@@ -5,6 +5,7 @@ import {
   type Logger,
   logCompletedRequest,
   Problem,
+  problems,
   registerProblemHandlers,
   sendProblem,
   toProblem,
@@ -24,6 +25,11 @@ export interface GatewayOptions {
   env: Record<string, string | undefined>;
   /** Kong service name → base URL, overriding the service's `url` (all-in-one binds services on loopback). */
   upstreams?: Record<string, string>;
+  /**
+   * Only the services in `upstreams` exist (all-in-one hosts some of kong.yml's services): routes of the others
+   * answer 503 at once and stay out of the API docs, instead of resolving hostnames that exist only in a cluster.
+   */
+  onlyListedUpstreams?: boolean;
   cache: Cache;
   logger: Logger;
 }
@@ -45,7 +51,14 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   const router = new Router(config);
   const runAccessPhase = createPluginRunner({ config, cache: options.cache });
   const upstreams = options.upstreams ?? {};
-  const baseOf = (match: MatchedRoute) => upstreams[match.service.name] ?? new URL(match.service.url).origin;
+  const baseOf = (match: MatchedRoute) => {
+    const base = upstreams[match.service.name];
+    if (base) return base;
+    if (options.onlyListedUpstreams) {
+      throw problems.unavailable(`The ${match.service.name} is not running in this deployment.`, 30);
+    }
+    return new URL(match.service.url).origin;
+  };
   const sizeLimits = [
     ...config.plugins,
     ...config.services.flatMap((s) => [...(s.plugins ?? []), ...s.routes.flatMap((r) => r.plugins ?? [])]),
@@ -72,7 +85,10 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   const aggregator = new OpenApiAggregator(
     () =>
       Object.fromEntries(
-        router.services().map((service) => [service.name, upstreams[service.name] ?? new URL(service.url).origin]),
+        router
+          .services()
+          .filter((service) => !options.onlyListedUpstreams || upstreams[service.name])
+          .map((service) => [service.name, upstreams[service.name] ?? new URL(service.url).origin]),
       ),
     options.logger,
   );

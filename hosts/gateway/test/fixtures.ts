@@ -102,8 +102,13 @@ export async function startEchoUpstream(): Promise<{ app: FastifyInstance; url: 
   return { app, url };
 }
 
-export async function startGateway(upstreamUrl: string, yaml?: string) {
+export async function startGateway(
+  upstreamUrl: string,
+  yaml?: string,
+  options: { onlyListedUpstreams?: boolean } = {},
+) {
   const gateway = await createGateway({
+    ...options,
     kongConfigPath: writeKongConfig(yaml),
     env: { JWT_PUBLIC_KEY: testSigningKey().publicKeyPem },
     upstreams: { 'echo-service': upstreamUrl },

@@ -174,3 +174,19 @@ describe('API documentation', () => {
     expect((await call('/docs/swagger-ui-bundle.js')).status).toBe(200);
   });
 });
+
+describe('deployments hosting only some services (all-in-one)', () => {
+  it('answers 503 for services it does not host and leaves them out of the docs', async () => {
+    const partial = await startGateway(upstream.url, undefined, { onlyListedUpstreams: true });
+    try {
+      const response = await fetch(`${partial.url}/api/v1/down/x`);
+      expect(response.status).toBe(503);
+      expect(await json(response)).toMatchObject({ detail: expect.stringContaining('down-service') });
+      const document = await json(await fetch(`${partial.url}/openapi.json`));
+      expect(document['x-unavailable-services']).toEqual([]);
+      expect((await fetch(`${partial.url}/api/v1/echo/public`)).status).toBe(200);
+    } finally {
+      await partial.gateway.close();
+    }
+  });
+});

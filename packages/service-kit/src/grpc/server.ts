@@ -20,6 +20,7 @@ const STATUS_BY_HTTP: Record<number, grpc.status> = {
   410: grpc.status.NOT_FOUND,
   412: grpc.status.FAILED_PRECONDITION,
   429: grpc.status.RESOURCE_EXHAUSTED,
+  501: grpc.status.UNIMPLEMENTED,
   503: grpc.status.UNAVAILABLE,
 };
 

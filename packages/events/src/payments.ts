@@ -1,0 +1,39 @@
+import { Type } from 'typebox';
+import { defineEvent } from './define.js';
+
+const SubscriptionFields = {
+  subscriptionId: Type.String(),
+  userId: Type.String(),
+  plan: Type.String(),
+  provider: Type.Enum(['stripe', 'paypal']),
+  currentPeriodEnd: Type.Optional(Type.String({ format: 'date-time' })),
+  at: Type.String(),
+};
+
+export const SubscriptionActivated = defineEvent({
+  subject: 'payments.subscription.activated',
+  version: 1,
+  description: 'A premium subscription became active (paid): the member is premium until canceled.',
+  schema: Type.Object(SubscriptionFields),
+});
+
+export const SubscriptionCanceled = defineEvent({
+  subject: 'payments.subscription.canceled',
+  version: 1,
+  description: 'A premium subscription ended: the member is back on the free tier.',
+  schema: Type.Object(SubscriptionFields),
+});
+
+export const TicketPaid = defineEvent({
+  subject: 'payments.ticket.paid',
+  version: 1,
+  description: 'A ticket for a premium event was paid; the event service confirms the registration.',
+  schema: Type.Object({
+    paymentId: Type.String(),
+    eventId: Type.String(),
+    userId: Type.String(),
+    amountCents: Type.Integer({ minimum: 0 }),
+    currency: Type.String({ minLength: 3, maxLength: 3 }),
+    at: Type.String(),
+  }),
+});
