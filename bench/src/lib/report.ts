@@ -1,3 +1,13 @@
+/** One benchmark: `bench/src/benchmarks/<file>.ts` exports `benchmark`; the runner finds it by itself. */
+export interface Benchmark {
+  /** What `npm run bench -- <name>` selects. */
+  name: string;
+  /** The id issues use (P1 gateway, P2 login…). */
+  id: string;
+  description: string;
+  run(): Promise<void>;
+}
+
 /** Prints a small markdown table, then the one machine-readable line every benchmark ends with. */
 export function report(
   name: string,

@@ -1,4 +1,5 @@
 export * from '@diaspora/embedded-postgres';
 export * from './databases.js';
+export * from './fake-user-service.js';
 export * from './service.js';
 export * from './tokens.js';

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { load } from './lib/load.js';
-import { freePort, ROOT, registerMember, startNode, startPlatform } from './lib/processes.js';
-import { report } from './lib/report.js';
+import { load } from '../lib/load.js';
+import { freePort, ROOT, registerMember, startNode, startPlatform } from '../lib/processes.js';
+import { type Benchmark, report } from '../lib/report.js';
 
 /** kong.yml with every rate limit raised out of reach: the plugin still runs and counts, it just never says no. */
 function kongConfigWithoutLimits(): string {
@@ -26,7 +26,7 @@ function kongConfigWithoutLimits(): string {
  * P1: an authenticated GET through the gateway (routing, jwt plugin, rate-limit counting, proxy) to a service
  * route that verifies the token again and reads PostgreSQL — against a bare Fastify hello-world.
  */
-export async function gatewayBench(): Promise<void> {
+async function run(): Promise<void> {
   const helloPort = await freePort();
   const hello = await startNode(
     join(ROOT, 'bench/dist/fixtures/hello.js'),
@@ -63,3 +63,10 @@ export async function gatewayBench(): Promise<void> {
     await hello.stop();
   }
 }
+
+export const benchmark: Benchmark = {
+  name: 'gateway',
+  id: 'P1',
+  description: 'authenticated GET through the gateway vs a bare Fastify hello-world',
+  run,
+};

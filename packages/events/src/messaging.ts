@@ -1,0 +1,2 @@
+// Domain events of the messaging service: subjects messaging.<entity>.<verb>, defined with defineEvent as in users.ts.
+export {};
