@@ -70,14 +70,15 @@ export class Problem extends Error {
   }
 
   toBody(instance?: string): ProblemBody {
+    // Extensions first: one named like a standard member (`status`, `type`…) must not replace it.
     return {
+      ...this.extensions,
       type: this.type,
       title: this.title,
       status: this.status,
       ...(this.detail ? { detail: this.detail } : {}),
       ...(instance ? { instance } : {}),
       ...(this.errors?.length ? { errors: this.errors } : {}),
-      ...this.extensions,
     };
   }
 }

@@ -2,7 +2,7 @@ import { issueTestToken, testJwksUrl } from '@diaspora/testing';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JwksKeySource, TokenVerifier } from '../../src/auth/verifier.js';
-import { problems } from '../../src/errors.js';
+import { Problem, problems } from '../../src/errors.js';
 import { Readiness } from '../../src/health.js';
 import { createHttpApp, type HttpApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
@@ -48,6 +48,9 @@ beforeAll(async () => {
   });
   app.get('/conflict', async () => {
     throw problems.conflict('Already there.');
+  });
+  app.get('/extended', async () => {
+    throw new Problem(409, { detail: 'Taken.', extensions: { status: 'confirmed', seatsLeft: 0 } });
   });
   app.get('/mine', { onRequest: app.authenticate }, async (request) => ({ sub: request.auth!.sub }));
   app.get('/admin', { onRequest: app.requireRole('super') }, async () => ({ ok: true }));
