@@ -14,6 +14,8 @@ export const hostConfig = Type.Object({
   LOG_LEVEL: Type.String({ default: 'info' }),
   /** `pretty` for people at a terminal, `json` for machines; `auto` picks by whether stdout is a TTY. */
   LOG_FORMAT: Type.Enum(['auto', 'pretty', 'json'], { default: 'auto' }),
+  /** Serve GET /dev/outbox (mail and SMS captured by the local provider adapters). */
+  DEV_OUTBOX: Type.Boolean({ default: true }),
   /** Comma-separated subset of services to host (default: every service found). */
   SERVICES: Type.Optional(Type.Array(Type.String())),
 });

@@ -39,6 +39,7 @@ try {
     grpcPortBase: config.SERVICE_GRPC_PORT_BASE,
     logLevel: config.LOG_LEVEL,
     loggerFor,
+    devOutbox: config.DEV_OUTBOX,
     ...(config.SERVICES ? { services: config.SERVICES } : {}),
   });
   const api = platform.gatewayUrl.replace('127.0.0.1', 'localhost');

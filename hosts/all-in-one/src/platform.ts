@@ -23,6 +23,8 @@ export interface AllInOneOptions {
   services?: string[];
   /** Extra environment for every service (tests lower BCRYPT_COST, say); wins over process env. */
   env?: Env;
+  /** Serve the local providers' captured mail/SMS at the gateway's GET /dev/outbox (default true). */
+  devOutbox?: boolean;
 }
 
 export interface RunningPlatform {
@@ -93,6 +95,12 @@ export async function startAllInOne(options: AllInOneOptions): Promise<RunningPl
           AUTH_JWKS_URL: jwksUrl,
           JWT_PRIVATE_KEY: key.privateKeyPem,
           OUTBOX_POLL_MS: '250',
+          // Services keep local files (media, generated signing secrets) under the host's data directory.
+          DATA_DIR: dataDir,
+          // The user service asks every other hosted service for its part of a GDPR export (commonV1.UserData).
+          USER_DATA_EXPORT_PEERS: discovered
+            .flatMap((peer, p) => (p === i ? [] : [`${peer.name}=127.0.0.1:${ports[p]!.grpc}`]))
+            .join(','),
           ...options.env,
         },
       });
@@ -112,6 +120,7 @@ export async function startAllInOne(options: AllInOneOptions): Promise<RunningPl
       onlyListedUpstreams: true,
       cache: gatewayCache,
       logger: loggerFor('gateway'),
+      devOutbox: options.devOutbox ?? true,
     });
     stopList.push(() => gateway.close());
     const gatewayUrl = await gateway.listen({ host: options.gateway.host, port: options.gateway.port });

@@ -12,6 +12,7 @@ import {
 } from '@diaspora/service-kit';
 import replyFrom from '@fastify/reply-from';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
+import { registerDevOutbox } from './dev-outbox.js';
 import { registerDocs } from './docs.js';
 import { loadKongConfig } from './kong-config.js';
 import { OpenApiAggregator } from './openapi.js';
@@ -32,6 +33,8 @@ export interface GatewayOptions {
   onlyListedUpstreams?: boolean;
   cache: Cache;
   logger: Logger;
+  /** Serve `GET /dev/outbox` (messages captured by local provider adapters). Development hosts only. */
+  devOutbox?: boolean;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -93,6 +96,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     options.logger,
   );
   registerDocs(app, () => aggregator.document());
+  if (options.devOutbox) registerDevOutbox(app);
 
   const accessContext = (request: IncomingMessage, requestId: string, ip: string, bodyLength: number) => {
     const url = new URL(request.url ?? '/', 'http://gateway');

@@ -138,3 +138,17 @@ export const TierChanged = defineEvent({
   description: 'The member moved between free and premium (follows payments.subscription.*).',
   schema: Type.Object({ userId: Type.String(), tier: Type.Enum(['free', 'premium']), at: Type.String() }),
 });
+
+export const ConnectionDeclined = defineEvent({
+  subject: 'users.connection.declined',
+  version: 1,
+  description: 'The asked member declined a connection request (notifications withdraw the pending one).',
+  schema: Type.Object(ConnectionFields),
+});
+
+export const ConnectionCanceled = defineEvent({
+  subject: 'users.connection.canceled',
+  version: 1,
+  description: 'A pending connection request was withdrawn by its sender, or dropped by a block.',
+  schema: Type.Object(ConnectionFields),
+});

@@ -1,4 +1,6 @@
+import { mailConfig, smsConfig } from '@diaspora/service-kit';
 import { Type } from 'typebox';
+import { oauthConfig } from './oauth/config.js';
 
 /** The user service's own settings, on top of the kit's base config. */
 export const userConfig = {
@@ -9,4 +11,44 @@ export const userConfig = {
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ default: 900, minimum: 60, maximum: 3600 }),
   REFRESH_TOKEN_TTL_DAYS: Type.Integer({ default: 30, minimum: 1, maximum: 365 }),
   BCRYPT_COST: Type.Integer({ default: 12, minimum: 4, maximum: 15 }),
+
+  /** Where people open links sent by email (verification, password reset): the web app or the gateway. */
+  PUBLIC_APP_URL: Type.String({ default: 'http://localhost:8000', pattern: '^https?://' }),
+  EMAIL_TOKEN_TTL_HOURS: Type.Integer({ default: 48, minimum: 1, maximum: 720 }),
+  PASSWORD_RESET_TTL_MINUTES: Type.Integer({ default: 60, minimum: 5, maximum: 1440 }),
+  /** Verification emails one member may ask for per hour. */
+  EMAIL_RESEND_PER_HOUR: Type.Integer({ default: 3, minimum: 1, maximum: 100 }),
+  /** Reset emails per address per hour (and 10× that per IP). */
+  PASSWORD_RESET_PER_HOUR: Type.Integer({ default: 3, minimum: 1, maximum: 100 }),
+  /** SMS codes one member may ask for per hour. */
+  PHONE_STARTS_PER_HOUR: Type.Integer({ default: 5, minimum: 1, maximum: 100 }),
+  /** Wrong codes allowed for one phone verification before it must be restarted. */
+  PHONE_MAX_ATTEMPTS: Type.Integer({ default: 5, minimum: 1, maximum: 20 }),
+
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: Type.Integer({ default: 5, minimum: 1, maximum: 100 }),
+  LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ default: 30, minimum: 1, maximum: 10_000 }),
+  LOGIN_FAILURE_WINDOW_SECONDS: Type.Integer({ default: 900, minimum: 10 }),
+  LOGIN_LOCK_BASE_SECONDS: Type.Integer({ default: 30, minimum: 1 }),
+  LOGIN_LOCK_MAX_SECONDS: Type.Integer({ default: 900, minimum: 1 }),
+
+  /** The platform's first super user, created (or promoted) on boot; idempotent. Both or neither. */
+  SUPERUSER_EMAIL: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+  SUPERUSER_PASSWORD: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  /** Community fields of a super user created from scratch (editable later with PATCH /profile). */
+  SUPERUSER_COUNTRY: Type.String({ default: 'US', pattern: '^[A-Z]{2}$' }),
+  SUPERUSER_CITY: Type.String({ default: 'Headquarters', minLength: 1, maxLength: 100 }),
+
+  /**
+   * Peers asked for their part of a GDPR export (`commonV1.UserData`): `name=host:port` comma list, e.g.
+   * `event=127.0.0.1:9102,content=127.0.0.1:9103`. Peers that do not answer are recorded as absent.
+   */
+  USER_DATA_EXPORT_PEERS: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9-]*=[^=\\s]+:[0-9]{1,5}$' }), {
+    default: [],
+  }),
+  EXPORT_PEER_DEADLINE_MS: Type.Integer({ default: 5000, minimum: 100 }),
+  EXPORT_POLL_MS: Type.Integer({ default: 2000, minimum: 10 }),
+
+  ...mailConfig,
+  ...smsConfig,
+  ...oauthConfig,
 };

@@ -41,3 +41,37 @@ export async function register(
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Domain events written to the outbox (what the relay publishes), oldest first. */
+export async function outboxEvents<T = Record<string, unknown>>(
+  service: UserTestService,
+  subject: string,
+): Promise<T[]> {
+  const { rows } = await service.context.db.query('SELECT envelope FROM outbox WHERE subject = $1 ORDER BY seq', [
+    subject,
+  ]);
+  return rows.map((row) => (row.envelope as { data: T }).data);
+}
+
+export async function call(
+  app: HttpApp,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  url: string,
+  token?: string,
+  payload?: unknown,
+) {
+  return app.inject({
+    method,
+    url: `/api/v1/users${url}`,
+    headers: token ? bearer(token) : {},
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+}
+
+/** Two members connected through a request and its acceptance. */
+export async function connect(app: HttpApp, a: Session, b: Session): Promise<void> {
+  const asked = await call(app, 'POST', '/connections', a.accessToken, { userId: b.user.id });
+  if (asked.statusCode !== 201) throw new Error(`connection request failed: ${asked.statusCode} ${asked.body}`);
+  const accepted = await call(app, 'POST', `/connections/${asked.json().id}/accept`, b.accessToken);
+  if (accepted.statusCode !== 200) throw new Error(`accept failed: ${accepted.statusCode} ${accepted.body}`);
+}

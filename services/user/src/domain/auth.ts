@@ -1,9 +1,11 @@
 import { UserRegistered } from '@diaspora/events';
-import { newId, Problem, problems } from '@diaspora/service-kit';
+import { type Logger, newId, Problem, problems } from '@diaspora/service-kit';
 import { hashRefreshToken, newRefreshToken } from './credentials.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { checkPassword } from './password-policy.js';
 import { type AccessTokenIssuer, EmailTakenError, type PasswordHasher, type Scope, type UnitOfWork } from './ports.js';
-import { communityFields, normalizeProfile, ownView, type ProfileFields, type UserRecord } from './user.js';
+import { communityFields, normalizeProfile, type ProfileFields, type UserRecord } from './user.js';
+import { ownView } from './views.js';
 
 export interface ClientInfo {
   userAgent: string | null;
@@ -24,18 +26,24 @@ export interface AuthResult {
   tokenType: 'Bearer';
 }
 
+export interface AuthDependencies {
+  uow: UnitOfWork;
+  passwords: PasswordHasher;
+  tokens: AccessTokenIssuer;
+  refreshTtlMs: number;
+  throttle: LoginThrottle;
+  logger: Logger;
+  /** Sends the address-verification email of a new account (after its transaction committed). */
+  sendEmailVerification(user: UserRecord): Promise<void>;
+}
+
 const invalidCredentials = () =>
   new Problem(401, { type: 'invalid-credentials', detail: 'The email or password is incorrect.' });
 const invalidRefresh = (detail = 'The refresh token is invalid or expired; sign in again.') =>
   new Problem(401, { type: 'invalid-refresh-token', detail });
 
 export class AuthService {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly passwords: PasswordHasher,
-    private readonly tokens: AccessTokenIssuer,
-    private readonly refreshTtlMs: number,
-  ) {}
+  constructor(private readonly deps: AuthDependencies) {}
 
   async register(input: RegisterInput, client: ClientInfo): Promise<AuthResult> {
     const email = input.email.trim().toLowerCase();
@@ -52,16 +60,16 @@ export class AuthService {
     errors.push(...checkPassword(input.password, { email, displayName: fields.displayName }));
     if (errors.length) throw problems.validation(errors);
     // Hash outside the transaction: bcrypt takes ~100s of ms and must not hold a connection.
-    const passwordHash = await this.passwords.hash(input.password);
+    const passwordHash = await this.deps.passwords.hash(input.password);
+    let created: UserRecord | undefined;
     try {
-      return await this.uow.run(async (scope) => {
-        const user = await scope.users.insert({ id: newId('usr'), email, passwordHash, ...fields });
-        await scope.events.publish(UserRegistered, {
-          ...communityFields(user),
-          registeredAt: user.createdAt.toISOString(),
-        });
-        return this.startSession(scope, user, client);
+      const result = await this.deps.uow.run(async (scope) => {
+        created = await scope.users.insert({ id: newId('usr'), email, passwordHash, ...fields });
+        await publishRegistered(scope, created);
+        return this.startSession(scope, created, client);
       });
+      await this.mailVerification(created!);
+      return result;
     } catch (error) {
       if (error instanceof EmailTakenError) {
         throw problems.conflict('An account with this email already exists.', 'email-taken');
@@ -70,22 +78,35 @@ export class AuthService {
     }
   }
 
+  /** Best effort: the account exists either way, and the member can ask for the email again. */
+  async mailVerification(user: UserRecord): Promise<void> {
+    await this.deps.sendEmailVerification(user).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, userId: user.id }, 'verification email could not be sent');
+    });
+  }
+
   async login(emailInput: string, password: string, client: ClientInfo): Promise<AuthResult> {
-    const user = await this.uow.users.findByEmail(emailInput.trim().toLowerCase());
-    if (!user?.passwordHash) {
-      await this.passwords.verifyNothing(password);
+    const email = emailInput.trim().toLowerCase();
+    await this.deps.throttle.check(email, client.ip);
+    const user = await this.deps.uow.users.findByEmail(email);
+    const valid = user?.passwordHash
+      ? await this.deps.passwords.verify(password, user.passwordHash)
+      : await this.deps.passwords.verifyNothing(password).then(() => false);
+    if (!valid || !user) {
+      await this.deps.throttle.failed(email, client.ip);
       throw invalidCredentials();
     }
-    if (!(await this.passwords.verify(password, user.passwordHash))) throw invalidCredentials();
-    return this.uow.run((scope) => this.startSession(scope, user, client));
+    await this.deps.throttle.succeeded(email);
+    return this.deps.uow.run((scope) => this.startSession(scope, user, client));
   }
 
   /**
    * Rotates a refresh token. Presenting a token that was already rotated means it leaked (or a client bug):
-   * the whole session family is revoked and the caller must sign in again.
+   * the whole session family is revoked and the caller must sign in again. Roles, scope and tier are read
+   * afresh, so a revoked appointment stops at the next refresh.
    */
   async refresh(refreshToken: string, client: ClientInfo): Promise<AuthResult> {
-    const outcome = await this.uow.run(async (scope) => {
+    const outcome = await this.deps.uow.run(async (scope) => {
       const current = await scope.sessions.findForUpdate(hashRefreshToken(refreshToken));
       if (!current || current.revokedAt) return { kind: 'invalid' as const };
       if (current.rotatedAt) {
@@ -108,13 +129,14 @@ export class AuthService {
 
   /** Ends the session the token belongs to. Unknown tokens are ignored: logout is always "done". */
   async logout(refreshToken: string): Promise<void> {
-    await this.uow.run(async (scope) => {
+    await this.deps.uow.run(async (scope) => {
       const current = await scope.sessions.findForUpdate(hashRefreshToken(refreshToken));
       if (current && !current.revokedAt) await scope.sessions.revokeFamily(current.familyId, 'logout');
     });
   }
 
-  private startSession(scope: Scope, user: UserRecord, client: ClientInfo) {
+  /** A new session (refresh-token family) for a member who just proved who they are. */
+  startSession(scope: Scope, user: UserRecord, client: ClientInfo): Promise<AuthResult> {
     return this.continueSession(scope, user, newId('ses'), client);
   }
 
@@ -130,11 +152,15 @@ export class AuthService {
       familyId,
       userId: user.id,
       tokenHash: hash,
-      expiresAt: new Date(Date.now() + this.refreshTtlMs),
+      expiresAt: new Date(Date.now() + this.deps.refreshTtlMs),
       userAgent: client.userAgent,
       ip: client.ip,
     });
-    const { accessToken, expiresIn } = this.tokens.issue(user);
+    const { accessToken, expiresIn } = this.deps.tokens.issue(user, familyId);
     return { user: ownView(user), accessToken, refreshToken: token, expiresIn, tokenType: 'Bearer' };
   }
+}
+
+export async function publishRegistered(scope: Scope, user: UserRecord): Promise<void> {
+  await scope.events.publish(UserRegistered, { ...communityFields(user), registeredAt: user.createdAt.toISOString() });
 }

@@ -3,7 +3,7 @@ import { keyId } from '@diaspora/service-kit';
 import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
 import type { AccessTokenIssuer, PasswordHasher } from './ports.js';
-import type { UserRecord } from './user.js';
+import { tokenScope, type UserRecord } from './user.js';
 
 export class BcryptHasher implements PasswordHasher {
   private readonly decoy: Promise<string>;
@@ -37,13 +37,16 @@ export class JwtIssuer implements AccessTokenIssuer {
     this.kid = keyId(publicKey);
   }
 
-  issue(user: UserRecord) {
+  issue(user: UserRecord, sessionId: string) {
     const accessToken = jwt.sign(
       {
         roles: user.roles,
         tier: user.tier,
-        country: user.residenceCountry,
-        city: user.residenceCity,
+        ...tokenScope(user),
+        // Beyond the agreed claims: the session (refresh-token family) this token belongs to, and whether the
+        // member proved their email (services may require it, e.g. to create events).
+        sid: sessionId,
+        email_verified: user.emailVerified,
       },
       this.privateKey,
       {

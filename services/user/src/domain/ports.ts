@@ -1,19 +1,38 @@
 import type { EventData, EventDefinition } from '@diaspora/events';
-import type { ProfileChanges, ProfileFields, UserRecord } from './user.js';
+import type { ExportStore, IdentityStore, TokenStore } from './account-ports.js';
+import type { GraphStore } from './graph-ports.js';
+import type { ProfileChanges, ProfileFields, RoleAssignment, UserRecord } from './user.js';
 
 export interface NewUser extends ProfileFields {
   id: string;
   email: string;
-  passwordHash: string;
+  /** Null for accounts created through an OAuth provider. */
+  passwordHash: string | null;
+  emailVerified?: boolean;
 }
 
+/** Reads skip erased accounts: an erased member no longer exists for anyone. */
 export interface UserStore {
   findById(id: string): Promise<UserRecord | null>;
   findByEmail(email: string): Promise<UserRecord | null>;
   findManyByIds(ids: string[]): Promise<UserRecord[]>;
+  /** Locks the user's row for the rest of the transaction. */
+  lock(id: string): Promise<UserRecord | null>;
+  /** Serializes work on one email address (it may not have an account yet) until the transaction ends. */
+  lockEmail(email: string): Promise<void>;
   /** Throws `EmailTakenError` when the email is already registered. */
   insert(user: NewUser): Promise<UserRecord>;
   updateProfile(id: string, changes: ProfileChanges): Promise<UserRecord | null>;
+  setPasswordHash(id: string, passwordHash: string): Promise<void>;
+  /** Marks the email verified only if it is still the account's email; false otherwise. */
+  markEmailVerified(id: string, email: string): Promise<boolean>;
+  /** Throws `PhoneTakenError` when another account verified this number. */
+  setVerifiedPhone(id: string, phone: string): Promise<void>;
+  setTier(id: string, tier: 'free' | 'premium'): Promise<void>;
+  /** Recomputes the `roles` array from active appointments and the tier; returns the fresh record. */
+  refreshRoles(id: string): Promise<UserRecord>;
+  /** GDPR erasure: personal data replaced by neutral values, the row kept as a tombstone for references. */
+  anonymize(id: string): Promise<void>;
 }
 
 /** A refresh token row; a session is the family of tokens that rotated from one login. */
@@ -36,12 +55,49 @@ export interface NewRefreshToken {
   ip: string | null;
 }
 
+export interface SessionSummary {
+  id: string;
+  startedAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+}
+
 export interface SessionStore {
   create(token: NewRefreshToken): Promise<void>;
   /** Locks the row for the rest of the transaction so two refreshes of one token serialize. */
   findForUpdate(tokenHash: Buffer): Promise<RefreshTokenRecord | null>;
   markRotated(id: string): Promise<void>;
   revokeFamily(familyId: string, reason: string): Promise<number>;
+  /** Revokes the user's sessions except `keepFamilyId` (if given); returns how many were revoked. */
+  revokeAllOf(userId: string, reason: string, keepFamilyId?: string): Promise<number>;
+  listActive(userId: string): Promise<SessionSummary[]>;
+  /** Revokes one session of this user; false when the user has no such active session. */
+  revokeOwn(userId: string, familyId: string, reason: string): Promise<boolean>;
+  deleteAllOf(userId: string): Promise<void>;
+}
+
+export interface AssignmentRecord extends RoleAssignment {
+  id: string;
+  userId: string;
+  appointedBy: string;
+  appointedAt: Date;
+}
+
+export interface RoleStore {
+  /** Throws `RoleTakenError` when the user already holds this role. */
+  appoint(assignment: Omit<AssignmentRecord, 'appointedAt'>): Promise<AssignmentRecord>;
+  findActive(userId: string, role: RoleAssignment['role']): Promise<AssignmentRecord | null>;
+  revoke(id: string, byUserId: string): Promise<void>;
+  listActive(role: 'ambassador' | 'consul', filter: { country?: string; city?: string }): Promise<AssignmentRecord[]>;
+  activeOf(userId: string): Promise<AssignmentRecord[]>;
+  audit(entry: { action: 'appointed' | 'revoked'; assignment: AssignmentRecord; actorId: string }): Promise<void>;
+  auditOf(userId: string): Promise<Record<string, unknown>[]>;
+  /** Records the latest known state of one subscription; false when an as-new or newer event was applied. */
+  recordSubscription(entry: { subscriptionId: string; userId: string; active: boolean; at: Date }): Promise<boolean>;
+  hasActiveSubscription(userId: string): Promise<boolean>;
+  forgetSubscriptions(userId: string): Promise<void>;
 }
 
 export interface EventSink {
@@ -51,6 +107,11 @@ export interface EventSink {
 export interface Scope {
   users: UserStore;
   sessions: SessionStore;
+  graph: GraphStore;
+  roles: RoleStore;
+  tokens: TokenStore;
+  identities: IdentityStore;
+  exports: ExportStore;
   events: EventSink;
 }
 
@@ -59,6 +120,11 @@ export interface UnitOfWork {
   run<T>(work: (scope: Scope) => Promise<T>): Promise<T>;
   /** Read-only access outside a transaction. */
   readonly users: UserStore;
+  readonly graph: GraphStore;
+  readonly roles: RoleStore;
+  readonly sessions: SessionStore;
+  readonly identities: IdentityStore;
+  readonly exports: ExportStore;
 }
 
 export interface PasswordHasher {
@@ -69,9 +135,18 @@ export interface PasswordHasher {
 }
 
 export interface AccessTokenIssuer {
-  issue(user: UserRecord): { accessToken: string; expiresIn: number };
+  /** `sessionId` (the refresh-token family) goes into the token as `sid`, so a session knows itself. */
+  issue(user: UserRecord, sessionId: string): { accessToken: string; expiresIn: number };
 }
 
 export class EmailTakenError extends Error {
   override name = 'EmailTakenError';
+}
+
+export class PhoneTakenError extends Error {
+  override name = 'PhoneTakenError';
+}
+
+export class RoleTakenError extends Error {
+  override name = 'RoleTakenError';
 }

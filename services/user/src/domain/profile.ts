@@ -1,7 +1,19 @@
 import { UserProfileUpdated } from '@diaspora/events';
 import { problems } from '@diaspora/service-kit';
-import type { UnitOfWork } from './ports.js';
-import { communityFields, normalizeProfile, ownView, type ProfileChanges, publicView } from './user.js';
+import type { Scope, UnitOfWork } from './ports.js';
+import { communityFields, normalizeProfile, type ProfileChanges, type UserRecord } from './user.js';
+import { ownView, type PublicView, publicView, type ViewerRelation } from './views.js';
+
+/** Publishes users.profile.updated with the full community view after a change (privacy included). */
+export async function publishProfileUpdated(scope: Scope, user: UserRecord, changed: string[]): Promise<void> {
+  await scope.events.publish(UserProfileUpdated, {
+    ...communityFields(user),
+    ...(user.bio ? { bio: user.bio } : {}),
+    ...(user.avatarUrl ? { avatarUrl: user.avatarUrl } : {}),
+    changed,
+    updatedAt: user.updatedAt.toISOString(),
+  });
+}
 
 export class ProfileService {
   constructor(private readonly uow: UnitOfWork) {}
@@ -9,39 +21,76 @@ export class ProfileService {
   async own(userId: string) {
     const user = await this.uow.users.findById(userId);
     if (!user) throw problems.notFound('user');
-    return ownView(user);
+    return { ...ownView(user), counts: await this.uow.graph.counts(userId) };
   }
 
   async update(userId: string, input: ProfileChanges) {
     const { fields, errors } = normalizeProfile(input);
     if (errors.length) throw problems.validation(errors);
-    return this.uow.run(async (scope) => {
-      const user = await scope.users.updateProfile(userId, fields);
-      if (!user) throw problems.notFound('user');
-      await scope.events.publish(UserProfileUpdated, {
-        ...communityFields(user),
-        ...(user.bio ? { bio: user.bio } : {}),
-        ...(user.avatarUrl ? { avatarUrl: user.avatarUrl } : {}),
-        changed: Object.keys(fields),
-        updatedAt: user.updatedAt.toISOString(),
-      });
-      return ownView(user);
+    const user = await this.uow.run(async (scope) => {
+      const updated = await scope.users.updateProfile(userId, fields);
+      if (!updated) throw problems.notFound('user');
+      await publishProfileUpdated(scope, updated, Object.keys(fields));
+      return updated;
     });
+    return { ...ownView(user), counts: await this.uow.graph.counts(userId) };
   }
 
-  async publicProfile(userId: string) {
+  /**
+   * Another member's profile as `viewerId` may see it, with counts and how the two relate. Members who block
+   * each other are hidden from each other: 404, as for an unknown id.
+   */
+  async profileFor(viewerId: string, userId: string) {
     const user = await this.uow.users.findById(userId);
     if (!user) throw problems.notFound('user');
-    return publicView(user);
+    if (viewerId === userId) return { ...publicView(user, 'self'), counts: await this.uow.graph.counts(userId) };
+    const relationship = await this.uow.graph.relationship(viewerId, userId);
+    if (relationship.blocking || relationship.blockedBy) throw problems.notFound('user');
+    const { pendingRequest, ...flags } = relationship;
+    return {
+      ...publicView(user, relationship.connected ? 'connection' : 'other'),
+      counts: await this.uow.graph.counts(userId),
+      relationship: {
+        ...flags,
+        ...(pendingRequest
+          ? {
+              pendingRequest: {
+                id: pendingRequest.id,
+                direction: pendingRequest.fromUserId === viewerId ? ('outgoing' as const) : ('incoming' as const),
+              },
+            }
+          : {}),
+      },
+    };
   }
 
-  /** Public views of many users at once, in the order asked, unknown ids left out. */
-  async publicProfiles(userIds: string[]) {
-    const users = await this.uow.users.findManyByIds([...new Set(userIds)]);
+  /** A single privacy-aware view for an internal caller; an empty viewer is anonymous. */
+  async viewFor(viewerId: string | null, userId: string): Promise<PublicView> {
+    const [view] = await this.viewsFor(viewerId, [userId]);
+    if (!view) throw problems.notFound('user');
+    return view;
+  }
+
+  /**
+   * Privacy-aware views of many users, in the order asked, unknown ids (and repeats) left out. With
+   * `hideBlocked`, members who block the viewer or are blocked by them are left out too (HTTP lists).
+   */
+  async viewsFor(viewerId: string | null, ids: string[], options: { hideBlocked?: boolean } = {}) {
+    const unique = [...new Set(ids)];
+    const others = unique.filter((id) => id !== viewerId);
+    const [users, connected, blocked] = await Promise.all([
+      this.uow.users.findManyByIds(unique),
+      viewerId ? this.uow.graph.connectedAmong(viewerId, others) : Promise.resolve(new Set<string>()),
+      viewerId && options.hideBlocked
+        ? this.uow.graph.blockedAmong(viewerId, others)
+        : Promise.resolve(new Set<string>()),
+    ]);
     const byId = new Map(users.map((user) => [user.id, user]));
-    return [...new Set(userIds)].flatMap((id) => {
+    return unique.flatMap((id) => {
       const user = byId.get(id);
-      return user ? [publicView(user)] : [];
+      if (!user || blocked.has(id)) return [];
+      const relation: ViewerRelation = id === viewerId ? 'self' : connected.has(id) ? 'connection' : 'other';
+      return [publicView(user, relation)];
     });
   }
 }

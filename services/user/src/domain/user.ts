@@ -1,5 +1,51 @@
 import { canonicalLanguageTag, type Domain, type FieldError, type Role } from '@diaspora/service-kit';
 
+/** Profile fields that each carry their own visibility (`privacy`). The display name is always public. */
+export const PRIVACY_FIELDS = [
+  'avatarUrl',
+  'bio',
+  'originCountry',
+  'residenceCountry',
+  'residenceCity',
+  'coordinates',
+  'languages',
+  'domains',
+] as const;
+export type PrivacyField = (typeof PRIVACY_FIELDS)[number];
+export const VISIBILITIES = ['public', 'connections', 'private'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+export type Privacy = Record<PrivacyField, Visibility>;
+
+/** Everything public except exact coordinates, which only connections see unless the member says otherwise. */
+export const DEFAULT_PRIVACY: Privacy = {
+  avatarUrl: 'public',
+  bio: 'public',
+  originCountry: 'public',
+  residenceCountry: 'public',
+  residenceCity: 'public',
+  coordinates: 'connections',
+  languages: 'public',
+  domains: 'public',
+};
+
+/** Who may start a conversation with the member ("who may message me"). */
+export const MESSAGE_POLICIES = ['everyone', 'followers', 'connections', 'nobody'] as const;
+export type MessagePolicy = (typeof MESSAGE_POLICIES)[number];
+
+export interface Coordinates {
+  lat: number;
+  lon: number;
+}
+
+export type GovernanceRole = 'super' | 'ambassador' | 'consul';
+
+/** An active appointment: ambassador → country; consul → country and city; super → no scope. */
+export interface RoleAssignment {
+  role: GovernanceRole;
+  country: string | null;
+  city: string | null;
+}
+
 export interface ProfileFields {
   displayName: string;
   bio: string | null;
@@ -11,7 +57,11 @@ export interface ProfileFields {
   domains: Domain[];
 }
 
-export type ProfileChanges = Partial<ProfileFields>;
+export type ProfileChanges = Partial<ProfileFields> & {
+  coordinates?: Coordinates | null;
+  privacy?: Partial<Privacy>;
+  whoCanMessage?: MessagePolicy;
+};
 
 /** A user as the service stores it. */
 export interface UserRecord extends ProfileFields {
@@ -21,7 +71,11 @@ export interface UserRecord extends ProfileFields {
   phone: string | null;
   phoneVerified: boolean;
   passwordHash: string | null;
+  coordinates: Coordinates | null;
+  privacy: Privacy;
+  whoCanMessage: MessagePolicy;
   roles: Role[];
+  assignments: RoleAssignment[];
   tier: 'free' | 'premium';
   createdAt: Date;
   updatedAt: Date;
@@ -37,37 +91,20 @@ export function communityFields(user: UserRecord) {
     residenceCity: user.residenceCity,
     languages: user.languages,
     domains: user.domains,
+    privacy: { ...user.privacy },
   };
 }
 
-/** What anyone may see of a user (API.md "public view"). */
-export function publicView(user: UserRecord) {
-  return {
-    id: user.id,
-    displayName: user.displayName,
-    ...(user.avatarUrl ? { avatarUrl: user.avatarUrl } : {}),
-    ...(user.bio ? { bio: user.bio } : {}),
-    originCountry: user.originCountry,
-    residenceCountry: user.residenceCountry,
-    residenceCity: user.residenceCity,
-    languages: user.languages,
-    domains: user.domains,
-    roles: user.roles,
-    tier: user.tier,
-    createdAt: user.createdAt.toISOString(),
-  };
-}
-
-/** The owner's view: the public view plus contact data and verification state. */
-export function ownView(user: UserRecord) {
-  return {
-    ...publicView(user),
-    email: user.email,
-    emailVerified: user.emailVerified,
-    ...(user.phone ? { phone: user.phone } : {}),
-    phoneVerified: user.phoneVerified,
-    updatedAt: user.updatedAt.toISOString(),
-  };
+/**
+ * The country and city an access token carries: the scope of an ambassador (country) or consul (country and
+ * city), otherwise the member's residence.
+ */
+export function tokenScope(user: UserRecord): { country: string; city?: string } {
+  const consul = user.assignments.find((assignment) => assignment.role === 'consul');
+  if (consul?.country && consul.city) return { country: consul.country, city: consul.city };
+  const ambassador = user.assignments.find((assignment) => assignment.role === 'ambassador');
+  if (ambassador?.country) return { country: ambassador.country };
+  return { country: user.residenceCountry, city: user.residenceCity };
 }
 
 const collapse = (text: string) => text.trim().replace(/\s+/g, ' ');

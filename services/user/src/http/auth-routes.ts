@@ -1,12 +1,7 @@
 import { type HttpApp, problemResponses } from '@diaspora/service-kit';
-import type { FastifyRequest } from 'fastify';
-import type { AuthService, ClientInfo } from '../domain/auth.js';
+import type { AuthService } from '../domain/auth.js';
+import { clientInfo } from './request-context.js';
 import { AuthResponse, LoginBody, RefreshBody, RegisterBody } from './schemas.js';
-
-const clientInfo = (request: FastifyRequest): ClientInfo => ({
-  userAgent: request.headers['user-agent'] ?? null,
-  ip: request.ip ?? null,
-});
 
 const tags = ['auth'];
 
@@ -33,9 +28,11 @@ export async function authRoutes(app: HttpApp, auth: AuthService): Promise<void>
       schema: {
         tags,
         summary: 'Sign in with email and password',
-        description: 'Wrong email and wrong password get the same 401 answer.',
+        description:
+          'Wrong email and wrong password get the same 401 answer. Repeated failures lock the account and the IP ' +
+          'for a growing time (429 with Retry-After), whether or not the account exists.',
         body: LoginBody,
-        response: { 200: AuthResponse, ...problemResponses(400, 401) },
+        response: { 200: AuthResponse, ...problemResponses(400, 401, 429) },
       },
     },
     async (request) => auth.login(request.body.email, request.body.password, clientInfo(request)),

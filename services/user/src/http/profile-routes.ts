@@ -1,16 +1,21 @@
 import { type HttpApp, problemResponses } from '@diaspora/service-kit';
 import type { ProfileService } from '../domain/profile.js';
-import { OwnProfile, ProfilePatch, PublicUser, UserIdParam } from './schemas.js';
+import { security } from './request-context.js';
+import { MemberProfile, OwnProfileWithCounts, ProfilePatch, UserIdParam } from './schemas.js';
 
 const tags = ['profile'];
-const security = [{ bearer: [] }];
 
 export async function profileRoutes(app: HttpApp, profiles: ProfileService): Promise<void> {
   app.get(
     '/api/v1/users/profile',
     {
       onRequest: app.authenticate,
-      schema: { tags, security, summary: 'Your own profile', response: { 200: OwnProfile, ...problemResponses(401) } },
+      schema: {
+        tags,
+        security,
+        summary: 'Your own profile',
+        response: { 200: OwnProfileWithCounts, ...problemResponses(401, 404) },
+      },
     },
     async (request) => profiles.own(request.auth!.sub),
   );
@@ -22,9 +27,12 @@ export async function profileRoutes(app: HttpApp, profiles: ProfileService): Pro
       schema: {
         tags,
         security,
-        summary: 'Change your profile',
+        summary: 'Change your profile, its per-field privacy and who may message you',
+        description:
+          '`privacy` sets, per field, who sees it: public, connections or private (only you); fields not given ' +
+          'keep their setting. `coordinates: null` removes them.',
         body: ProfilePatch,
-        response: { 200: OwnProfile, ...problemResponses(400, 401) },
+        response: { 200: OwnProfileWithCounts, ...problemResponses(400, 401, 404) },
       },
     },
     async (request) => profiles.update(request.auth!.sub, request.body),
@@ -37,11 +45,14 @@ export async function profileRoutes(app: HttpApp, profiles: ProfileService): Pro
       schema: {
         tags,
         security,
-        summary: "Another member's public profile",
+        summary: "A member's profile as you may see it",
+        description:
+          'Fields the member keeps private, or for connections only, are left out. Members who block each other ' +
+          'are hidden from each other (404).',
         params: UserIdParam,
-        response: { 200: PublicUser, ...problemResponses(400, 401, 404) },
+        response: { 200: MemberProfile, ...problemResponses(400, 401, 404) },
       },
     },
-    async (request) => profiles.publicProfile(request.params.userId),
+    async (request) => profiles.profileFor(request.auth!.sub, request.params.userId),
   );
 }

@@ -1,12 +1,46 @@
 import { CountryCodeSchema, DomainSchema, IsoDateTimeSchema, LanguageTagSchema, ROLES } from '@diaspora/service-kit';
-import { Type } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 
-const DisplayName = Type.String({ minLength: 1, maxLength: 80, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
-const City = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
-const Languages = Type.Array(LanguageTagSchema, { minItems: 1, maxItems: 10, uniqueItems: true });
-const Domains = Type.Array(DomainSchema, { maxItems: 16, uniqueItems: true });
+export const DisplayName = Type.String({ minLength: 1, maxLength: 80, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
+export const City = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
+export const Languages = Type.Array(LanguageTagSchema, { minItems: 1, maxItems: 10, uniqueItems: true });
+export const Domains = Type.Array(DomainSchema, { maxItems: 16, uniqueItems: true });
 const Bio = Type.String({ maxLength: 1000 });
 const AvatarUrl = Type.String({ format: 'uri', pattern: '^https://', maxLength: 2048 });
+const Visibility = Type.Enum(['public', 'connections', 'private']);
+const Coordinates = Type.Object(
+  { lat: Type.Number({ minimum: -90, maximum: 90 }), lon: Type.Number({ minimum: -180, maximum: 180 }) },
+  { additionalProperties: false, description: 'Residence coordinates (WGS 84)' },
+);
+const PrivacyFields = {
+  avatarUrl: Visibility,
+  bio: Visibility,
+  originCountry: Visibility,
+  residenceCountry: Visibility,
+  residenceCity: Visibility,
+  coordinates: Visibility,
+  languages: Visibility,
+  domains: Visibility,
+};
+export const Privacy = Type.Object(PrivacyFields, {
+  description: 'Who sees each field: public (everyone), connections, or private (only you).',
+});
+const PrivacyPatch = Type.Partial(Type.Object(PrivacyFields, { additionalProperties: false }), {
+  additionalProperties: false,
+  minProperties: 1,
+});
+export const MessagePolicy = Type.Enum(['everyone', 'followers', 'connections', 'nobody'], {
+  description: 'Who may start a conversation with you.',
+});
+export const Password = Type.String({ minLength: 1, maxLength: 1024 });
+export const PhoneNumber = Type.String({ pattern: '^\\+[1-9][0-9]{7,14}$', description: 'E.164, e.g. +221771234567' });
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const Counts = Type.Object({
+  followers: Type.Integer(),
+  following: Type.Integer(),
+  connections: Type.Integer(),
+});
 
 export const UserIdParam = Type.Object({ userId: Type.String({ pattern: '^usr_[0-9a-z]{26}$' }) });
 
@@ -18,8 +52,9 @@ export const PublicUser = Type.Object({
   originCountry: Type.Optional(Type.String()),
   residenceCountry: Type.Optional(Type.String()),
   residenceCity: Type.Optional(Type.String()),
-  languages: Type.Array(Type.String()),
-  domains: Type.Array(Type.String()),
+  coordinates: Type.Optional(Coordinates),
+  languages: Type.Optional(Type.Array(Type.String())),
+  domains: Type.Optional(Type.Array(Type.String())),
   roles: Type.Array(Type.Enum([...ROLES])),
   tier: Type.Enum(['free', 'premium']),
   createdAt: IsoDateTimeSchema,
@@ -31,7 +66,27 @@ export const OwnProfile = Type.Object({
   emailVerified: Type.Boolean(),
   phone: Type.Optional(Type.String()),
   phoneVerified: Type.Boolean(),
+  hasPassword: Type.Boolean({ description: 'false for accounts created through a sign-in provider' }),
+  privacy: Privacy,
+  whoCanMessage: MessagePolicy,
   updatedAt: IsoDateTimeSchema,
+});
+
+export const OwnProfileWithCounts = Type.Object({ ...OwnProfile.properties, counts: Counts });
+
+export const MemberProfile = Type.Object({
+  ...PublicUser.properties,
+  counts: Counts,
+  relationship: Type.Optional(
+    Type.Object({
+      following: Type.Boolean(),
+      followedBy: Type.Boolean(),
+      connected: Type.Boolean(),
+      blocking: Type.Boolean(),
+      blockedBy: Type.Boolean(),
+      pendingRequest: Type.Optional(Type.Object({ id: Type.String(), direction: Type.Enum(['incoming', 'outgoing']) })),
+    }),
+  ),
 });
 
 export const RegisterBody = Type.Object(
@@ -80,6 +135,9 @@ export const ProfilePatch = Type.Object(
     residenceCity: Type.Optional(City),
     languages: Type.Optional(Languages),
     domains: Type.Optional(Domains),
+    coordinates: Type.Optional(Type.Union([Coordinates, Type.Null()])),
+    privacy: Type.Optional(PrivacyPatch),
+    whoCanMessage: Type.Optional(MessagePolicy),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -45,4 +45,173 @@ export const migrations: Migration[] = [
       CREATE INDEX refresh_tokens_user_active ON refresh_tokens (user_id) WHERE revoked_at IS NULL;`,
     down: 'DROP TABLE refresh_tokens; DROP TABLE users;',
   },
+  {
+    id: '0002_profile_privacy',
+    up: `
+      ALTER TABLE users
+        ADD COLUMN privacy jsonb NOT NULL DEFAULT '{}',
+        ADD COLUMN who_can_message text NOT NULL DEFAULT 'everyone'
+          CHECK (who_can_message IN ('everyone', 'followers', 'connections', 'nobody')),
+        ADD COLUMN residence_lat double precision CHECK (residence_lat BETWEEN -90 AND 90),
+        ADD COLUMN residence_lon double precision CHECK (residence_lon BETWEEN -180 AND 180),
+        ADD COLUMN email_verified_at timestamptz,
+        ADD COLUMN phone_verified_at timestamptz,
+        ADD COLUMN deleted_at timestamptz,
+        ADD CONSTRAINT users_coordinates_pair CHECK ((residence_lat IS NULL) = (residence_lon IS NULL));
+      -- One account per verified phone number.
+      CREATE UNIQUE INDEX users_verified_phone_key ON users (phone) WHERE phone_verified;`,
+    down: `
+      DROP INDEX users_verified_phone_key;
+      ALTER TABLE users DROP CONSTRAINT users_coordinates_pair, DROP COLUMN privacy, DROP COLUMN who_can_message,
+        DROP COLUMN residence_lat, DROP COLUMN residence_lon, DROP COLUMN email_verified_at,
+        DROP COLUMN phone_verified_at, DROP COLUMN deleted_at;`,
+  },
+  {
+    id: '0003_social_graph',
+    up: `
+      CREATE TABLE follows (
+        follower_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        followee_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (follower_id, followee_id),
+        CHECK (follower_id <> followee_id)
+      );
+      CREATE INDEX follows_by_followee ON follows (followee_id, follower_id);
+
+      CREATE TABLE connection_requests (
+        id text PRIMARY KEY,
+        from_user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        to_user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'declined', 'canceled')),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        decided_at timestamptz,
+        CHECK (from_user_id <> to_user_id)
+      );
+      -- At most one pending request between two members, whoever sent it.
+      CREATE UNIQUE INDEX connection_requests_one_pending
+        ON connection_requests (LEAST(from_user_id, to_user_id), GREATEST(from_user_id, to_user_id))
+        WHERE status = 'pending';
+      CREATE INDEX connection_requests_incoming ON connection_requests (to_user_id, id) WHERE status = 'pending';
+      CREATE INDEX connection_requests_outgoing ON connection_requests (from_user_id, id) WHERE status = 'pending';
+
+      -- Both directions are stored, so each member's connections page with one index.
+      CREATE TABLE connections (
+        user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        other_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        request_id text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (user_id, other_id),
+        CHECK (user_id <> other_id)
+      );
+
+      CREATE TABLE blocks (
+        blocker_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        blocked_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (blocker_id, blocked_id),
+        CHECK (blocker_id <> blocked_id)
+      );
+      CREATE INDEX blocks_by_blocked ON blocks (blocked_id, blocker_id);`,
+    down: 'DROP TABLE blocks; DROP TABLE connections; DROP TABLE connection_requests; DROP TABLE follows;',
+  },
+  {
+    id: '0004_governance_and_tier',
+    up: `
+      CREATE TABLE role_assignments (
+        id text PRIMARY KEY,
+        user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        role text NOT NULL CHECK (role IN ('super', 'ambassador', 'consul')),
+        country char(2),
+        city text,
+        appointed_by text NOT NULL,
+        appointed_at timestamptz NOT NULL DEFAULT now(),
+        revoked_by text,
+        revoked_at timestamptz,
+        CHECK (
+          (role = 'super' AND country IS NULL AND city IS NULL)
+          OR (role = 'ambassador' AND country IS NOT NULL AND city IS NULL)
+          OR (role = 'consul' AND country IS NOT NULL AND city IS NOT NULL)
+        )
+      );
+      CREATE UNIQUE INDEX role_assignments_one_active ON role_assignments (user_id, role) WHERE revoked_at IS NULL;
+      CREATE INDEX role_assignments_scope ON role_assignments (role, country, lower(city)) WHERE revoked_at IS NULL;
+
+      -- Who appointed or revoked whom, when, with which scope. Kept after erasure (ids only, no personal data).
+      CREATE TABLE role_audit (
+        id text PRIMARY KEY,
+        action text NOT NULL CHECK (action IN ('appointed', 'revoked')),
+        assignment_id text NOT NULL,
+        user_id text NOT NULL,
+        role text NOT NULL,
+        country char(2),
+        city text,
+        actor_id text NOT NULL,
+        at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX role_audit_user ON role_audit (user_id, at);
+
+      -- Premium tier from payments.subscription.* events; the latest event per subscription wins.
+      CREATE TABLE premium_subscriptions (
+        subscription_id text PRIMARY KEY,
+        user_id text NOT NULL,
+        active boolean NOT NULL,
+        event_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX premium_subscriptions_user ON premium_subscriptions (user_id) WHERE active;`,
+    down: 'DROP TABLE premium_subscriptions; DROP TABLE role_audit; DROP TABLE role_assignments;',
+  },
+  {
+    id: '0005_account_security',
+    up: `
+      CREATE TABLE verification_tokens (
+        id text PRIMARY KEY,
+        user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        purpose text NOT NULL CHECK (purpose IN ('verify-email', 'reset-password')),
+        token_hash bytea NOT NULL,
+        email text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz
+      );
+      CREATE UNIQUE INDEX verification_tokens_hash_key ON verification_tokens (token_hash);
+      CREATE INDEX verification_tokens_user ON verification_tokens (user_id, purpose);
+
+      CREATE TABLE phone_verifications (
+        user_id text PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+        phone text NOT NULL,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        attempts integer NOT NULL DEFAULT 0
+      );
+
+      CREATE TABLE oauth_identities (
+        provider text NOT NULL,
+        subject text NOT NULL,
+        user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        email text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        last_login_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (provider, subject)
+      );
+      CREATE INDEX oauth_identities_user ON oauth_identities (user_id);`,
+    down: 'DROP TABLE oauth_identities; DROP TABLE phone_verifications; DROP TABLE verification_tokens;',
+  },
+  {
+    id: '0006_data_exports',
+    up: `
+      CREATE TABLE export_jobs (
+        id text PRIMARY KEY,
+        user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'running', 'ready', 'failed')),
+        archive jsonb,
+        error text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        started_at timestamptz,
+        completed_at timestamptz
+      );
+      CREATE INDEX export_jobs_open ON export_jobs (created_at) WHERE status IN ('pending', 'running');
+      CREATE INDEX export_jobs_user ON export_jobs (user_id, created_at DESC);`,
+    down: 'DROP TABLE export_jobs;',
+  },
 ];

@@ -1,12 +1,17 @@
 import { isUniqueViolation, type Queryable } from '@diaspora/service-kit';
-import { EmailTakenError, type NewUser, type UserStore } from '../domain/ports.js';
-import type { ProfileChanges, UserRecord } from '../domain/user.js';
+import { EmailTakenError, type NewUser, PhoneTakenError, type UserStore } from '../domain/ports.js';
+import { DEFAULT_PRIVACY, type Privacy, type ProfileChanges, type UserRecord } from '../domain/user.js';
 
+// Active appointments ride along with every read: tokens and views need them, and the index makes it cheap.
 const COLUMNS = `id, email, email_verified, phone, phone_verified, password_hash, display_name, bio, avatar_url,
-  origin_country, residence_country, residence_city, languages, domains, roles, tier, created_at, updated_at`;
+  origin_country, residence_country, residence_city, residence_lat, residence_lon, languages, domains, privacy,
+  who_can_message, roles, tier, created_at, updated_at,
+  (SELECT coalesce(json_agg(json_build_object('role', ra.role, 'country', ra.country, 'city', ra.city)
+     ORDER BY ra.appointed_at), '[]'::json)
+   FROM role_assignments ra WHERE ra.user_id = users.id AND ra.revoked_at IS NULL) AS assignments`;
 
-/** Profile field → column; the only columns `updateProfile` may write. */
-const PROFILE_COLUMNS: Record<keyof ProfileChanges, string> = {
+/** Profile field → column; the only plain columns `updateProfile` may write. */
+const PROFILE_COLUMNS: Record<string, string> = {
   displayName: 'display_name',
   bio: 'bio',
   avatarUrl: 'avatar_url',
@@ -15,6 +20,7 @@ const PROFILE_COLUMNS: Record<keyof ProfileChanges, string> = {
   residenceCity: 'residence_city',
   languages: 'languages',
   domains: 'domains',
+  whoCanMessage: 'who_can_message',
 };
 
 function toRecord(row: Record<string, unknown>): UserRecord {
@@ -31,9 +37,14 @@ function toRecord(row: Record<string, unknown>): UserRecord {
     originCountry: row.origin_country as string,
     residenceCountry: row.residence_country as string,
     residenceCity: row.residence_city as string,
+    coordinates:
+      row.residence_lat === null ? null : { lat: row.residence_lat as number, lon: row.residence_lon as number },
     languages: row.languages as string[],
     domains: row.domains as UserRecord['domains'],
+    privacy: { ...DEFAULT_PRIVACY, ...(row.privacy as Partial<Privacy>) },
+    whoCanMessage: row.who_can_message as UserRecord['whoCanMessage'],
     roles: row.roles as UserRecord['roles'],
+    assignments: row.assignments as UserRecord['assignments'],
     tier: row.tier as UserRecord['tier'],
     createdAt: row.created_at as Date,
     updatedAt: row.updated_at as Date,
@@ -44,27 +55,45 @@ export class PgUserStore implements UserStore {
   constructor(private readonly db: Queryable) {}
 
   async findById(id: string): Promise<UserRecord | null> {
-    const { rows } = await this.db.query(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
+    const { rows } = await this.db.query(`SELECT ${COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL`, [id]);
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   async findByEmail(email: string): Promise<UserRecord | null> {
-    const { rows } = await this.db.query(`SELECT ${COLUMNS} FROM users WHERE email = $1`, [email]);
+    const { rows } = await this.db.query(`SELECT ${COLUMNS} FROM users WHERE email = $1 AND deleted_at IS NULL`, [
+      email,
+    ]);
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   async findManyByIds(ids: string[]): Promise<UserRecord[]> {
     if (ids.length === 0) return [];
-    const { rows } = await this.db.query(`SELECT ${COLUMNS} FROM users WHERE id = ANY($1::text[])`, [ids]);
+    const { rows } = await this.db.query(
+      `SELECT ${COLUMNS} FROM users WHERE id = ANY($1::text[]) AND deleted_at IS NULL`,
+      [ids],
+    );
     return rows.map(toRecord);
+  }
+
+  async lock(id: string): Promise<UserRecord | null> {
+    const { rows } = await this.db.query(
+      `SELECT ${COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
+      [id],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async lockEmail(email: string): Promise<void> {
+    await this.db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`email:${email}`]);
   }
 
   async insert(user: NewUser): Promise<UserRecord> {
     try {
       const { rows } = await this.db.query(
         `INSERT INTO users (id, email, password_hash, display_name, bio, avatar_url, origin_country,
-           residence_country, residence_city, languages, domains)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
+           residence_country, residence_city, languages, domains, email_verified, email_verified_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $12 THEN now() END)
+         RETURNING ${COLUMNS}`,
         [
           user.id,
           user.email,
@@ -77,6 +106,7 @@ export class PgUserStore implements UserStore {
           user.residenceCity,
           user.languages,
           user.domains,
+          user.emailVerified ?? false,
         ],
       );
       return toRecord(rows[0]!);
@@ -87,15 +117,88 @@ export class PgUserStore implements UserStore {
   }
 
   async updateProfile(id: string, changes: ProfileChanges): Promise<UserRecord | null> {
-    const entries = Object.entries(changes).filter(([key]) => key in PROFILE_COLUMNS) as [
-      keyof ProfileChanges,
-      unknown,
-    ][];
-    const assignments = entries.map(([key], index) => `${PROFILE_COLUMNS[key]} = $${index + 2}`);
+    const assignments: string[] = [];
+    const values: unknown[] = [id];
+    const set = (sql: (placeholder: string) => string, value: unknown) => {
+      values.push(value);
+      assignments.push(sql(`$${values.length}`));
+    };
+    for (const [key, value] of Object.entries(changes)) {
+      const column = PROFILE_COLUMNS[key];
+      if (column && value !== undefined) set((p) => `${column} = ${p}`, value);
+    }
+    if (changes.coordinates !== undefined) {
+      set((p) => `residence_lat = ${p}`, changes.coordinates?.lat ?? null);
+      set((p) => `residence_lon = ${p}`, changes.coordinates?.lon ?? null);
+    }
+    if (changes.privacy) set((p) => `privacy = privacy || ${p}::jsonb`, JSON.stringify(changes.privacy));
     const { rows } = await this.db.query(
-      `UPDATE users SET ${[...assignments, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id, ...entries.map(([, value]) => value)],
+      `UPDATE users SET ${[...assignments, 'updated_at = now()'].join(', ')}
+       WHERE id = $1 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
+      values,
     );
     return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.db.query('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1', [id, passwordHash]);
+  }
+
+  async markEmailVerified(id: string, email: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE users SET email_verified = true, email_verified_at = coalesce(email_verified_at, now()),
+         updated_at = now()
+       WHERE id = $1 AND email = $2 AND deleted_at IS NULL`,
+      [id, email],
+    );
+    return rowCount === 1;
+  }
+
+  async setVerifiedPhone(id: string, phone: string): Promise<void> {
+    try {
+      await this.db.query(
+        `UPDATE users SET phone = $2, phone_verified = true, phone_verified_at = now(), updated_at = now()
+         WHERE id = $1`,
+        [id, phone],
+      );
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_verified_phone_key')) throw new PhoneTakenError();
+      throw error;
+    }
+  }
+
+  async setTier(id: string, tier: 'free' | 'premium'): Promise<void> {
+    await this.db.query('UPDATE users SET tier = $2, updated_at = now() WHERE id = $1', [id, tier]);
+  }
+
+  async refreshRoles(id: string): Promise<UserRecord> {
+    const { rows } = await this.db.query(
+      `UPDATE users SET roles = ARRAY(
+         SELECT role FROM (
+           SELECT ra.role, CASE ra.role WHEN 'super' THEN 1 WHEN 'ambassador' THEN 2 ELSE 3 END AS rank
+           FROM role_assignments ra WHERE ra.user_id = users.id AND ra.revoked_at IS NULL
+           UNION ALL
+           SELECT CASE WHEN users.tier = 'premium' THEN 'premium' ELSE 'regular' END, 4
+         ) held ORDER BY rank),
+         updated_at = now()
+       WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id],
+    );
+    return toRecord(rows[0]!);
+  }
+
+  async anonymize(id: string): Promise<void> {
+    // The address becomes free to register again; the row stays so other services' references resolve to
+    // "an erased member" instead of dangling.
+    await this.db.query(
+      `UPDATE users SET email = 'erased+' || id || '@erased.invalid', email_verified = false, email_verified_at = NULL,
+         phone = NULL, phone_verified = false, phone_verified_at = NULL, password_hash = NULL,
+         display_name = 'Erased member', bio = NULL, avatar_url = NULL, origin_country = 'ZZ',
+         residence_country = 'ZZ', residence_city = '-',
+         residence_lat = NULL, residence_lon = NULL, languages = '{}', domains = '{}', privacy = '{}',
+         who_can_message = 'nobody', roles = '{}', tier = 'free', deleted_at = now(), updated_at = now()
+       WHERE id = $1`,
+      [id],
+    );
   }
 }

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('UserService over gRPC', () => {
-  it('GetUser returns the public view', async () => {
+  it('GetUser returns the public view for an anonymous viewer', async () => {
     const session = await register(service.app, { bio: 'Hi' });
     const { user } = await client.getUser({ userId: session.user.id });
     expect(user).toMatchObject({

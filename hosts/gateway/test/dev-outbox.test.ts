@@ -1,0 +1,53 @@
+import { createLogger, devOutbox, MemoryCache } from '@diaspora/service-kit';
+import { testSigningKey } from '@diaspora/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createGateway } from '../src/gateway.js';
+import { writeKongConfig } from './fixtures.js';
+
+const gateways: { close(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  devOutbox.clear();
+  await Promise.all(gateways.splice(0).map((gateway) => gateway.close()));
+});
+
+async function gateway(enabled: boolean | undefined) {
+  const app = await createGateway({
+    kongConfigPath: writeKongConfig(),
+    env: { JWT_PUBLIC_KEY: testSigningKey().publicKeyPem },
+    cache: new MemoryCache(),
+    logger: createLogger({ service: 'gateway', level: 'silent' }),
+    ...(enabled === undefined ? {} : { devOutbox: enabled }),
+  });
+  gateways.push(app);
+  return app;
+}
+
+describe('GET /dev/outbox', () => {
+  it('lists what local adapters captured, newest first, filtered by recipient and channel', async () => {
+    devOutbox.record({ channel: 'email', service: 'user', to: 'amina@example.com', subject: 'Verify', text: 'link 1' });
+    devOutbox.record({ channel: 'sms', service: 'user', to: '+221771234567', text: 'code 123456' });
+    devOutbox.record({ channel: 'email', service: 'user', to: 'kofi@example.com', subject: 'Verify', text: 'link 2' });
+    const app = await gateway(true);
+
+    const all = await app.inject({ url: '/dev/outbox' });
+    expect(all.statusCode).toBe(200);
+    expect(all.json().messages.map((message: { text: string }) => message.text)).toEqual([
+      'link 2',
+      'code 123456',
+      'link 1',
+    ]);
+    const forAmina = await app.inject({ url: '/dev/outbox?to=AMINA@example.com' });
+    expect(forAmina.json().messages).toEqual([expect.objectContaining({ subject: 'Verify', text: 'link 1' })]);
+    const sms = await app.inject({ url: '/dev/outbox?channel=sms' });
+    expect(sms.json().messages).toEqual([expect.objectContaining({ to: '+221771234567' })]);
+  });
+
+  it('does not exist unless enabled', async () => {
+    devOutbox.record({ channel: 'email', service: 'user', to: 'amina@example.com', subject: 'Verify', text: 'secret' });
+    for (const enabled of [undefined, false]) {
+      const response = await (await gateway(enabled)).inject({ url: '/dev/outbox' });
+      expect(response.statusCode).toBe(404);
+      expect(response.body).not.toContain('secret');
+    }
+  });
+});

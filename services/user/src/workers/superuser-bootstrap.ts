@@ -1,0 +1,60 @@
+import type { Logger, Worker } from '@diaspora/service-kit';
+import { bootstrapSuperUser } from '../domain/governance.js';
+import type { UnitOfWork } from '../domain/ports.js';
+
+const RETRY_MS = 2000;
+
+/**
+ * Creates or promotes SUPERUSER_EMAIL once the service runs (after migrations), retrying while the database is
+ * unreachable. Idempotent, and serialized across replicas by an advisory lock. Readiness waits for it.
+ */
+export class SuperuserBootstrap implements Worker {
+  private done = false;
+  private running = false;
+  private attempt: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly input: { email: string; passwordHash: Promise<string>; country: string; city: string },
+    private readonly logger: Logger,
+  ) {}
+
+  /** Readiness check: not ready until the super user exists. */
+  readonly check = async (): Promise<void> => {
+    if (!this.done) throw new Error('super user not bootstrapped yet');
+  };
+
+  start(): void {
+    this.running = true;
+    this.attempt = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    this.wake?.();
+    await this.attempt;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running && !this.done) {
+      try {
+        const passwordHash = await this.input.passwordHash;
+        const outcome = await this.uow.run(async (scope) => {
+          await scope.users.lockEmail(this.input.email.trim().toLowerCase());
+          return bootstrapSuperUser(scope, { ...this.input, passwordHash });
+        });
+        this.done = true;
+        this.logger.info(outcome, outcome.promoted ? 'super user bootstrapped' : 'super user already in place');
+      } catch (error) {
+        this.logger.warn({ err: error }, 'super user bootstrap failed; retrying');
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          this.timer = setTimeout(resolve, RETRY_MS);
+        });
+      }
+    }
+  }
+}
