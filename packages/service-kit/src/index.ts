@@ -20,6 +20,12 @@ export * from './grpc/server.js';
 export * from './health.js';
 export { createHttpApp, type HttpApp, logCompletedRequest } from './http/app.js';
 export { authPlugin } from './http/auth-plugin.js';
+export {
+  type IdempotencyOptions,
+  idempotencyMigrations,
+  idempotent,
+  purgeExpiredIdempotencyKeys,
+} from './http/idempotency.js';
 export { registerProblemHandlers, sendProblem, toProblem } from './http/problem-handler.js';
 export * from './http/schemas.js';
 export * from './ids.js';

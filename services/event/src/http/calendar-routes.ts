@@ -1,0 +1,76 @@
+import { type HttpApp, problemResponses, problems } from '@diaspora/service-kit';
+import { renderIcs } from '../calendar/ics.js';
+import type { UnitOfWork } from '../domain/ports.js';
+import type { PgCalendarFeeds } from '../store/calendar-feeds.js';
+import { CalendarFeed, EventIdParam, FeedParam } from './schemas.js';
+
+const tags = ['calendars'];
+const ICS_TYPE = 'text/calendar; charset=utf-8';
+
+export async function calendarRoutes(
+  app: HttpApp,
+  deps: { uow: UnitOfWork; feeds: PgCalendarFeeds; publicBaseUrl: string; reminderOffsetsMinutes: number[] },
+): Promise<void> {
+  const { uow, feeds } = deps;
+  const options = { publicBaseUrl: deps.publicBaseUrl, reminderOffsetsMinutes: deps.reminderOffsetsMinutes };
+
+  // Public (no bearer token; the gateway routes *.ics without jwt): drafts stay invisible.
+  app.get(
+    '/api/v1/events/:id.ics',
+    {
+      schema: {
+        tags,
+        summary: 'One event as an iCalendar file (RFC 5545)',
+        params: EventIdParam,
+        response: { 200: { type: 'string', description: 'text/calendar' }, ...problemResponses(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const event = await uow.read.events.findById(request.params.id);
+      if (!event || event.status === 'draft') throw problems.notFound('event');
+      return reply
+        .type(ICS_TYPE)
+        .header('content-disposition', `attachment; filename="${event.id}.ics"`)
+        .header('cache-control', 'public, max-age=300')
+        .send(renderIcs([event], { ...options, name: event.title }));
+    },
+  );
+
+  app.post(
+    '/api/v1/events/calendar/feed',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        security: [{ bearer: [] }],
+        summary: 'Issue your personal calendar feed URL (revokes the previous one)',
+        response: { 201: CalendarFeed, ...problemResponses(401) },
+      },
+    },
+    async (request, reply) => {
+      const token = await feeds.rotate(request.auth!.sub);
+      return reply.code(201).send({ token, url: `${deps.publicBaseUrl}/api/v1/events/calendar/${token}.ics` });
+    },
+  );
+
+  app.get(
+    '/api/v1/events/calendar/:token.ics',
+    {
+      schema: {
+        tags,
+        summary: 'Your registered events as a subscribable iCalendar feed (the token is the credential)',
+        params: FeedParam,
+        response: { 200: { type: 'string', description: 'text/calendar' }, ...problemResponses(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const userId = await feeds.owner(request.params.token);
+      if (!userId) throw problems.notFound('calendar feed');
+      const events = await feeds.eventsOf(userId);
+      return reply
+        .type(ICS_TYPE)
+        .header('cache-control', 'private, max-age=300')
+        .send(renderIcs(events, { ...options, name: 'My diaspora events', ttlSeconds: 3600 }));
+    },
+  );
+}

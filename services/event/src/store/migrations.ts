@@ -1,0 +1,174 @@
+import { idempotencyMigrations, type Migration } from '@diaspora/service-kit';
+import PgBoss from 'pg-boss';
+
+/** pg-boss lives in its own schema of this service's database; its jobs are written in our transactions. */
+export const JOB_SCHEMA = 'event_jobs';
+export const QUEUES = {
+  reminder: 'event-reminder',
+  holdExpiry: 'registration-hold-expiry',
+  housekeeping: 'event-housekeeping',
+} as const;
+
+/** pg-boss's own construction plan wraps itself in BEGIN/COMMIT; the migrator already runs us in a transaction. */
+function jobQueueSchema(): string {
+  const plan = PgBoss.getConstructionPlans(JOB_SCHEMA)
+    .trim()
+    .replace(/^BEGIN;/, '')
+    .replace(/COMMIT;$/, '');
+  const queue = (name: string, retryLimit: number) =>
+    `SELECT ${JOB_SCHEMA}.create_queue('${name}', '{"policy":"standard","retryLimit":${retryLimit},"retryDelay":30,"retryBackoff":true}'::json);`;
+  return `${plan};\n${queue(QUEUES.reminder, 10)}\n${queue(QUEUES.holdExpiry, 10)}\n${queue(QUEUES.housekeeping, 2)}`;
+}
+
+export const migrations: Migration[] = [
+  ...idempotencyMigrations,
+  {
+    id: '0001_events',
+    up: `
+      CREATE EXTENSION IF NOT EXISTS cube;
+      CREATE EXTENSION IF NOT EXISTS earthdistance;
+
+      CREATE TABLE event_series (
+        id text PRIMARY KEY,
+        organizer_id text NOT NULL,
+        rrule text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE events (
+        id text PRIMARY KEY,
+        series_id text REFERENCES event_series (id),
+        occurrence_index integer,
+        parent_event_id text REFERENCES events (id),
+        organizer_id text NOT NULL,
+        type text NOT NULL CHECK (type IN ('free', 'premium', 'national', 'local')),
+        status text NOT NULL CHECK (status IN ('draft', 'published', 'canceled')),
+        title text NOT NULL,
+        description text NOT NULL,
+        translations jsonb NOT NULL DEFAULT '{}',
+        domain text NOT NULL,
+        starts_at timestamptz NOT NULL,
+        ends_at timestamptz NOT NULL,
+        timezone text NOT NULL,
+        venue_name text,
+        venue_address text,
+        city text,
+        city_key text GENERATED ALWAYS AS (lower(city)) STORED,
+        country char(2),
+        lat double precision CHECK (lat BETWEEN -90 AND 90),
+        lon double precision CHECK (lon BETWEEN -180 AND 180),
+        online_url text,
+        capacity integer NOT NULL CHECK (capacity > 0),
+        -- Seats taken (confirmed + pending payment). The CHECK is the last line of defence against overbooking.
+        registered_count integer NOT NULL DEFAULT 0 CHECK (registered_count >= 0 AND registered_count <= capacity),
+        waitlist_count integer NOT NULL DEFAULT 0 CHECK (waitlist_count >= 0),
+        languages text[] NOT NULL,
+        price_cents integer CHECK (price_cents > 0),
+        currency char(3),
+        cover_image_url text,
+        cancel_reason text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        published_at timestamptz,
+        canceled_at timestamptz,
+        CHECK (ends_at > starts_at),
+        CHECK ((venue_name IS NOT NULL) OR (online_url IS NOT NULL)),
+        CHECK ((type = 'premium') = (price_cents IS NOT NULL))
+      );
+      CREATE INDEX events_listing ON events (starts_at, id) WHERE status = 'published';
+      CREATE INDEX events_place ON events (country, city_key, starts_at) WHERE status = 'published';
+      CREATE INDEX events_national ON events (country, starts_at) WHERE status = 'published' AND type = 'national';
+      CREATE INDEX events_geo ON events USING gist (ll_to_earth(lat, lon))
+        WHERE status = 'published' AND lat IS NOT NULL AND lon IS NOT NULL;
+      CREATE INDEX events_languages ON events USING gin (languages);
+      CREATE INDEX events_organizer ON events (organizer_id, starts_at);
+      CREATE INDEX events_series ON events (series_id, starts_at) WHERE series_id IS NOT NULL;
+      CREATE INDEX events_parent ON events (parent_event_id) WHERE parent_event_id IS NOT NULL;
+      CREATE INDEX events_popular ON events (registered_count DESC, starts_at, id) WHERE status = 'published';
+
+      CREATE SEQUENCE registration_waitlist_seq;
+      CREATE TABLE registrations (
+        id text PRIMARY KEY,
+        event_id text NOT NULL REFERENCES events (id),
+        user_id text NOT NULL,
+        status text NOT NULL CHECK (status IN ('confirmed', 'pending_payment', 'waitlisted', 'canceled')),
+        -- FIFO order of the waitlist: taken from the sequence when the registration joins the waitlist.
+        waitlist_seq bigint,
+        hold_expires_at timestamptz,
+        payment_id text,
+        check_in_code text UNIQUE,
+        checked_in_at timestamptz,
+        checked_in_by text,
+        cancel_reason text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        canceled_at timestamptz,
+        CHECK ((status = 'waitlisted') = (waitlist_seq IS NOT NULL)),
+        CHECK ((status = 'pending_payment') = (hold_expires_at IS NOT NULL))
+      );
+      CREATE UNIQUE INDEX registrations_active ON registrations (event_id, user_id) WHERE status <> 'canceled';
+      CREATE INDEX registrations_waitlist ON registrations (event_id, waitlist_seq) WHERE status = 'waitlisted';
+      CREATE INDEX registrations_event ON registrations (event_id, created_at);
+      CREATE INDEX registrations_user ON registrations (user_id, created_at);
+
+      -- payments.ticket.paid as received: a ticket paid before (or without) a live registration is kept here and
+      -- honoured when the member registers.
+      CREATE TABLE ticket_payments (
+        payment_id text PRIMARY KEY,
+        event_id text NOT NULL,
+        user_id text NOT NULL,
+        amount_cents integer NOT NULL,
+        currency char(3) NOT NULL,
+        paid_at timestamptz NOT NULL,
+        registration_id text REFERENCES registrations (id)
+      );
+      CREATE INDEX ticket_payments_unused ON ticket_payments (event_id, user_id) WHERE registration_id IS NULL;
+
+      CREATE TABLE ratings (
+        id text PRIMARY KEY,
+        event_id text NOT NULL REFERENCES events (id),
+        -- NULL once the member's account is erased: the scores still count for the organizer.
+        user_id text,
+        organizer_id text NOT NULL,
+        event_quality smallint NOT NULL CHECK (event_quality BETWEEN 1 AND 5),
+        participant_quality smallint NOT NULL CHECK (participant_quality BETWEEN 1 AND 5),
+        exchange_quality smallint NOT NULL CHECK (exchange_quality BETWEEN 1 AND 5),
+        venue_quality smallint NOT NULL CHECK (venue_quality BETWEEN 1 AND 5),
+        organizer_performance smallint NOT NULL CHECK (organizer_performance BETWEEN 1 AND 5),
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE UNIQUE INDEX ratings_once ON ratings (event_id, user_id);
+      CREATE INDEX ratings_organizer ON ratings (organizer_id, created_at);
+
+      CREATE TABLE calendar_feeds (
+        user_id text PRIMARY KEY,
+        token_hash bytea NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- Read model of users.role.appointed|revoked: who is consul/ambassador where (scorecards by country).
+      CREATE TABLE organizer_roles (
+        user_id text NOT NULL,
+        role text NOT NULL CHECK (role IN ('ambassador', 'consul')),
+        country char(2) NOT NULL,
+        city text,
+        appointed_at timestamptz NOT NULL,
+        PRIMARY KEY (user_id, role)
+      );
+      CREATE INDEX organizer_roles_country ON organizer_roles (role, country);
+
+      -- Reminders already announced: a job that runs twice (retry after a crash) does not remind twice.
+      CREATE TABLE sent_reminders (
+        reminder_id text PRIMARY KEY,
+        sent_at timestamptz NOT NULL DEFAULT now()
+      );`,
+    down: `
+      DROP TABLE sent_reminders; DROP TABLE organizer_roles; DROP TABLE calendar_feeds; DROP TABLE ratings; DROP TABLE ticket_payments;
+      DROP TABLE registrations; DROP SEQUENCE registration_waitlist_seq; DROP TABLE events; DROP TABLE event_series;`,
+  },
+  {
+    id: '0002_job_queue',
+    up: jobQueueSchema(),
+    down: `DROP SCHEMA ${JOB_SCHEMA} CASCADE;`,
+  },
+];
