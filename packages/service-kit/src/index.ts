@@ -16,6 +16,7 @@ export * from './errors.js';
 export * from './events/consumer.js';
 export * from './events/envelope.js';
 export * from './events/outbox.js';
+export { enqueueEnvelopes } from './events/outbox-envelopes.js';
 export * from './grpc/server.js';
 export * from './health.js';
 export { createHttpApp, type HttpApp, logCompletedRequest } from './http/app.js';

@@ -1,0 +1,130 @@
+import { type HttpApp, problemResponses, problems } from '@diaspora/service-kit';
+import type { Near } from '../domain/feed/geo.js';
+import type { ContentServices } from '../services.js';
+import {
+  FeedPage,
+  FeedQuery,
+  ModerationActionBody,
+  ModerationItemView,
+  QueuePage,
+  QueueQuery,
+  ReportBody,
+  ReportView,
+} from './schemas.js';
+
+const security = [{ bearer: [] }];
+
+function parseNear(near: string | undefined, radiusKm: number | undefined): Near | undefined {
+  if (!near) return undefined;
+  const [lat, lon] = near.split(',').map(Number) as [number, number];
+  if (Math.abs(lat) > 90 || Math.abs(lon) > 180)
+    throw problems.validation([{ field: 'near', message: 'latitude within ±90 and longitude within ±180' }]);
+  return { lat, lon, radiusKm: radiusKm ?? 25 };
+}
+
+/** The two-section feed, reports, and moderation by ambassadors, consuls and super users. */
+export async function feedRoutes(app: HttpApp, services: ContentServices): Promise<void> {
+  const { postsFeed, eventsFeed, moderation, users } = services;
+
+  app.get(
+    '/api/v1/content/feed',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['feed'],
+        security,
+        summary: 'The feed: section=posts (people you follow, your communities) or section=events (upcoming)',
+        description:
+          'Filters: country (origin country of authors / event country), city, near=lat,lon with radiusKm, language, ' +
+          'domain. Pages with `cursor` (nextCursor of the previous page): no item repeats or is skipped while new ' +
+          'posts arrive; a cursor altered, or used with other filters or by another member, is refused with 400. ' +
+          'Free-tier members see sponsored items in the posts section; premium members never do.',
+        querystring: FeedQuery,
+        response: { 200: FeedPage, ...problemResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const { section, cursor, limit = 20, near, radiusKm, ...rest } = request.query;
+      const viewer = await users.viewer(request.auth!);
+      const nearPoint = parseNear(near, radiusKm);
+      const filters = { ...rest, ...(nearPoint ? { near: nearPoint } : {}) };
+      const page =
+        section === 'events'
+          ? await eventsFeed.page(viewer, filters, cursor, limit)
+          : await postsFeed.page(viewer, filters, cursor, limit);
+      return { section, ...page };
+    },
+  );
+
+  app.post(
+    '/api/v1/content/reports',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['moderation'],
+        security,
+        summary: 'Report a post or comment (once per member; enough reports hide it pending review)',
+        body: ReportBody,
+        response: { 200: ReportView, 201: ReportView, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const result = await moderation.report(await users.viewer(request.auth!), request.body);
+      const { id, targetType, targetId, reason, createdAt } = result.report;
+      return reply
+        .code(result.created ? 201 : 200)
+        .send({ id, targetType, targetId, reason, createdAt: createdAt.toISOString(), duplicate: !result.created });
+    },
+  );
+
+  app.get(
+    '/api/v1/content/moderation/queue',
+    {
+      onRequest: app.requireRole('super', 'ambassador', 'consul'),
+      schema: {
+        tags: ['moderation'],
+        security,
+        summary: 'Held, flagged and hidden content within your scope (ambassador: country, consul: city)',
+        querystring: QueueQuery,
+        response: { 200: QueuePage, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { state, targetType, limit = 20, cursor } = request.query;
+      const before = cursor ? services.cursors.decode(cursor, `queue:${request.auth!.sub}`, isItemId) : undefined;
+      const page = await moderation.queue(services.moderatorOf(request.auth!), {
+        ...(state ? { states: [state] } : {}),
+        ...(targetType ? { targetType } : {}),
+        page: { ...(before ? { before } : {}), limit },
+      });
+      return {
+        items: page.items,
+        nextCursor: page.next ? services.cursors.encode(`queue:${request.auth!.sub}`, page.next) : null,
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/content/moderation/actions',
+    {
+      onRequest: app.requireRole('super', 'ambassador', 'consul'),
+      schema: {
+        tags: ['moderation'],
+        security,
+        summary: 'Take down or restore a post or comment within your scope',
+        body: ModerationActionBody,
+        response: { 200: ModerationItemView, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { action, targetType, targetId, reason } = request.body;
+      const moderator = services.moderatorOf(request.auth!);
+      return action === 'takedown'
+        ? moderation.takeDown(moderator, targetType, targetId, reason)
+        : moderation.restore(moderator, targetType, targetId, reason);
+    },
+  );
+}
+
+const isItemId = (value: unknown): value is string =>
+  typeof value === 'string' && /^(pst|cmt)_[0-9a-z]{26}$/.test(value);

@@ -1,0 +1,77 @@
+import { type HttpApp, newId, Problem, problemResponses, problems, registerMediaRoute } from '@diaspora/service-kit';
+import multipart from '@fastify/multipart';
+import type { ContentServices } from '../services.js';
+import { UploadView } from './schemas.js';
+
+/** What we accept, recognized by the file's first bytes (the declared type is not trusted). */
+const SIGNATURES: { type: string; extension: string; matches(head: Buffer): boolean }[] = [
+  { type: 'image/jpeg', extension: 'jpg', matches: (head) => head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff },
+  {
+    type: 'image/png',
+    extension: 'png',
+    matches: (head) => head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
+  { type: 'image/gif', extension: 'gif', matches: (head) => /^GIF8[79]a/.test(head.subarray(0, 6).toString('latin1')) },
+  {
+    type: 'image/webp',
+    extension: 'webp',
+    matches: (head) =>
+      head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
+  { type: 'video/mp4', extension: 'mp4', matches: (head) => head.subarray(4, 8).toString('latin1') === 'ftyp' },
+];
+
+export function sniffMediaType(body: Buffer) {
+  return SIGNATURES.find((signature) => signature.matches(body));
+}
+
+/** Media uploads (multipart, one file) and, with local storage, the signed-link download route. */
+export async function mediaRoutes(app: HttpApp, services: ContentServices): Promise<void> {
+  const { storage, mediaUploads, limits } = services;
+  await registerMediaRoute(app, storage, '/api/v1/content/media');
+
+  await app.register(async (scope) => {
+    await scope.register(multipart, { limits: { fileSize: limits.mediaMaxBytes, files: 1, fields: 5, parts: 6 } });
+    scope.post(
+      '/api/v1/content/media',
+      {
+        onRequest: scope.authenticate,
+        schema: {
+          tags: ['posts'],
+          security: [{ bearer: [] }],
+          summary: 'Upload a photo or video (multipart field "file"); attach its id to a post within a day',
+          description: `JPEG, PNG, GIF, WebP or MP4, at most ${limits.mediaMaxBytes} bytes.`,
+          consumes: ['multipart/form-data'],
+          response: { 201: UploadView, ...problemResponses(400, 401, 413, 415) },
+        },
+      },
+      async (request, reply) => {
+        if (!request.isMultipart()) throw new Problem(415, { detail: 'Send the file as multipart/form-data.' });
+        const file = await request.file();
+        if (!file) throw problems.validation([{ field: 'file', message: 'is required' }]);
+        let body: Buffer;
+        try {
+          body = await file.toBuffer();
+        } catch (error) {
+          if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+            throw new Problem(413, { detail: `Media files are limited to ${limits.mediaMaxBytes} bytes.` });
+          throw error;
+        }
+        if (body.length === 0) throw problems.validation([{ field: 'file', message: 'is empty' }]);
+        const kind = sniffMediaType(body);
+        if (!kind)
+          throw new Problem(415, {
+            type: 'unsupported-media-type',
+            detail: 'Only JPEG, PNG, GIF, WebP images and MP4 videos are accepted.',
+          });
+        const id = newId('med');
+        const key = `posts/${request.auth!.sub}/${id}.${kind.extension}`;
+        await storage.put(key, body, { contentType: kind.type });
+        await mediaUploads.create({ id, ownerId: request.auth!.sub, key, contentType: kind.type, size: body.length });
+        return reply
+          .code(201)
+          .send({ id, url: await storage.signedUrl(key), contentType: kind.type, size: body.length });
+      },
+    );
+  });
+}
