@@ -1,2 +1,27 @@
-// Domain events of the messaging service: subjects messaging.<entity>.<verb>, defined with defineEvent as in users.ts.
-export {};
+import { Type } from 'typebox';
+import { defineEvent } from './define.js';
+
+// Domain events of the messaging service. Chat traffic itself never goes through here (it is live fan-out over
+// the realtime bus); only what other services act on.
+
+export const MessageCreated = defineEvent({
+  subject: 'messaging.message.created',
+  version: 1,
+  description:
+    'A message was sent while some recipients had no connected device: the notification service pushes it to them. ' +
+    'Recipients online at send time got it live and are not listed.',
+  schema: Type.Object({
+    messageId: Type.String(),
+    conversationId: Type.String(),
+    conversationType: Type.Enum(['direct', 'group']),
+    /** The group's title, for the notification text; absent for direct conversations. */
+    conversationTitle: Type.Optional(Type.String()),
+    senderId: Type.String(),
+    /** Members with no connected device when the message was stored, minus those who muted the conversation. */
+    offlineRecipientIds: Type.Array(Type.String(), { minItems: 1 }),
+    type: Type.Enum(['text', 'emoji', 'location', 'contact']),
+    /** A short, display-ready preview (at most 120 characters), e.g. the start of the text or "📍 Location". */
+    preview: Type.String({ maxLength: 120 }),
+    createdAt: Type.String({ format: 'date-time' }),
+  }),
+});

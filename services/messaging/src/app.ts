@@ -1,3 +1,161 @@
-// Scaffold: the messaging service is being written (see its issue); the all-in-one host starts hosting it once
-// package.json declares "diaspora": { "service": "messaging", "export": "messagingService" }.
-export {};
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { commonV1, createClient, implement, messagingV1, userV1 } from '@diaspora/proto';
+import { createRealtimeMetrics, defineService, openPresence, openRealtime, type Worker } from '@diaspora/service-kit';
+import { messagingConfig } from './config.js';
+import { ConversationsService } from './domain/conversations-service.js';
+import { MediaService } from './domain/media-service.js';
+import { MemberDirectory } from './domain/member-directory.js';
+import { MessagesService } from './domain/messages-service.js';
+import type { Actor } from './domain/model.js';
+import { messagingConsumers } from './events/consumers.js';
+import { realtimeHandlers, userDataHandlers } from './grpc/handlers.js';
+import { UserServiceRelationships } from './grpc/user-relationships.js';
+import { conversationRoutes } from './http/conversation-routes.js';
+import { mediaRoutes } from './http/media-routes.js';
+import { messageRoutes } from './http/message-routes.js';
+import { DeliveryTracker } from './realtime/delivery-tracker.js';
+import { frameDispatcher } from './realtime/frame-handlers.js';
+import { RealtimeHub } from './realtime/hub.js';
+import { socketRoute } from './realtime/socket-route.js';
+import { PgConversationStore } from './store/conversations-repository.js';
+import { DailyQuotas } from './store/daily-quotas.js';
+import { PgMediaStore } from './store/media-repository.js';
+import { openMediaStorage } from './store/media-storage.js';
+import { PgMemberData } from './store/members-data.js';
+import { PgMessageStore } from './store/messages-repository.js';
+import { migrations } from './store/migrations.js';
+import { EffectiveTiers } from './store/tiers.js';
+import { Views } from './views.js';
+
+export const messagingService = defineService({
+  name: 'messaging',
+  openapi: {
+    title: 'Messaging service',
+    description:
+      'Conversations (direct and groups), messages with sent/delivered/read statuses, history, media, and the ' +
+      'real-time WebSocket at /api/v1/messages/ws.',
+    version: '1.0.0',
+  },
+  config: messagingConfig,
+  migrations,
+  async setup({ config, db, cache, outbox, verifier, logger, metrics }) {
+    const storage = openMediaStorage(config);
+    const realtime = await openRealtime(config.REALTIME_URL ?? config.BUS_URL, { name: 'messaging-service', logger });
+    const presence = await openPresence(config.PRESENCE_URL ?? config.CACHE_URL, { namespace: 'messaging' }).catch(
+      async (error: unknown) => {
+        await realtime.close();
+        throw error;
+      },
+    );
+    const users = createClient(userV1.UserService, config.USER_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
+
+    const conversations = new PgConversationStore(db);
+    const messages = new PgMessageStore(db, outbox);
+    const mediaStore = new PgMediaStore(db);
+    const memberData = new PgMemberData(db);
+    const tiers = new EffectiveTiers(memberData);
+    const directory = new MemberDirectory(conversations);
+    const relationships = new UserServiceRelationships(users, cache, config.RELATIONSHIP_CACHE_SECONDS, logger);
+    const quotas = new DailyQuotas(cache, {
+      messages: config.FREE_DAILY_MESSAGES,
+      conversations: config.FREE_DAILY_NEW_CONVERSATIONS,
+    });
+    const views = new Views(storage);
+    const deleteFiles = async (keys: string[]) => {
+      const results = await Promise.allSettled(keys.map((key) => storage.delete(key)));
+      const failed = results.filter((result) => result.status === 'rejected');
+      if (failed.length) throw (failed[0] as PromiseRejectedResult).reason;
+    };
+    const actorOf = async (claims: Parameters<typeof tiers.of>[0]): Promise<Actor> => ({
+      userId: claims.sub,
+      tier: await tiers.of(claims),
+    });
+
+    // The hub and the use cases need each other (sends fan out; frames call sends): the hub is built first.
+    let messagesService: MessagesService | undefined;
+    const tracker = new DeliveryTracker((entries) => messagesService!.markDelivered(entries), logger);
+    const hubRef: { dispatch?: ReturnType<typeof frameDispatcher> } = {};
+    const hub = new RealtimeHub({
+      instanceId: `${hostname()}-${randomBytes(4).toString('hex')}`,
+      realtime,
+      presence,
+      conversations,
+      messages,
+      views,
+      tracker,
+      dispatch: (connection, op, frame) => hubRef.dispatch!(connection, op, frame),
+      logger,
+      metrics: createRealtimeMetrics(metrics.registry),
+      presenceTtlMs: config.PRESENCE_TTL_MS,
+      connection: {
+        maxFrameBytes: config.WS_MAX_FRAME_BYTES,
+        heartbeatMs: config.WS_HEARTBEAT_MS,
+        ratePerSecond: config.WS_RATE_PER_SECOND,
+        rateBurst: config.WS_RATE_BURST,
+        floodCloseAfter: config.WS_FLOOD_CLOSE_AFTER,
+        maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+        resumeWaitMs: config.WS_RESUME_WAIT_MS,
+        tokenWarningSeconds: config.WS_TOKEN_WARNING_SECONDS,
+      },
+    });
+    const conversationsService = new ConversationsService(conversations, directory, relationships, quotas, hub, {
+      groupMaxMembers: config.GROUP_MAX_MEMBERS,
+    });
+    messagesService = new MessagesService(conversations, messages, mediaStore, directory, quotas, hub, deleteFiles, {
+      maxTextChars: config.MESSAGE_TEXT_MAX_CHARS,
+      editWindowMs: config.MESSAGE_EDIT_WINDOW_SECONDS * 1000,
+      deleteWindowMs: config.MESSAGE_DELETE_WINDOW_SECONDS * 1000,
+    });
+    hubRef.dispatch = frameDispatcher({ messages: messagesService, directory, live: hub, views, verifier, actorOf });
+    const media = new MediaService(storage, mediaStore);
+
+    let purgeTimer: NodeJS.Timeout | undefined;
+    const workers: Worker[] = [
+      { start: () => hub.start(), stop: async () => undefined },
+      {
+        start() {
+          purgeTimer = setInterval(() => {
+            media.purgeAbandoned().catch((error: unknown) => logger.warn({ err: error }, 'media purge failed'));
+          }, 3_600_000);
+          purgeTimer.unref();
+        },
+        stop: async () => clearInterval(purgeTimer),
+      },
+    ];
+
+    return {
+      async routes(app) {
+        await conversationRoutes(app, conversationsService, views, actorOf);
+        await messageRoutes(app, messagesService!, views, actorOf);
+        await mediaRoutes(app, media, storage, config.MEDIA_MAX_BYTES);
+        await socketRoute(app, { hub, verifier, maxFrameBytes: config.WS_MAX_FRAME_BYTES });
+      },
+      grpc: [
+        implement(messagingV1.MessagingRealtime, realtimeHandlers(hub, presence), logger),
+        implement(commonV1.UserData, userDataHandlers(memberData), logger),
+      ],
+      consumers: messagingConsumers({
+        db,
+        data: memberData,
+        tiers,
+        relationships,
+        deleteFiles,
+        forgetConversations: () => directory.clear(),
+        logger,
+      }),
+      workers,
+      checks: {
+        realtime: () => realtime.ping(),
+        presence: () => presence.ping(),
+        storage: () => storage.ping(),
+      },
+      async close() {
+        await hub.close();
+        await tracker.flush();
+        users.close();
+        await Promise.allSettled([realtime.close(), presence.close()]);
+      },
+    };
+  },
+});

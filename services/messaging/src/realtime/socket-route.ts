@@ -1,0 +1,42 @@
+import { bearerToken, type HttpApp, problems, type TokenVerifier } from '@diaspora/service-kit';
+import websocket from '@fastify/websocket';
+import { Type } from 'typebox';
+import { CLOSE } from './connection.js';
+import type { RealtimeHub } from './hub.js';
+
+/**
+ * `GET /api/v1/messages/ws?token=<access token>` (or an Authorization header): the token is verified here as
+ * well as at the gateway, before the upgrade; a refused upgrade is a plain problem+json HTTP answer.
+ */
+export async function socketRoute(
+  app: HttpApp,
+  options: { hub: RealtimeHub; verifier: TokenVerifier; maxFrameBytes: number },
+): Promise<void> {
+  await app.register(websocket, {
+    options: {
+      // Beyond the soft limit frames get an error frame; this hard limit closes the socket (1009) before buffering.
+      maxPayload: options.maxFrameBytes * 4,
+      perMessageDeflate: false,
+    },
+    // On shutdown clients are told to reconnect (1012), and will land on another instance.
+    preClose(done) {
+      for (const client of this.websocketServer.clients) client.close(CLOSE.restart, 'service restarting');
+      done();
+    },
+  });
+  app.get(
+    '/api/v1/messages/ws',
+    {
+      websocket: true,
+      schema: { querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 4096 })) }) },
+      onRequest: async (request) => {
+        const query = request.query as { token?: unknown };
+        const token =
+          (typeof query.token === 'string' && query.token) || bearerToken(request.headers.authorization) || undefined;
+        if (!token) throw problems.unauthorized('Pass the access token as ?token= (or an Authorization header).');
+        request.auth = await options.verifier.verify(token);
+      },
+    },
+    (socket, request) => options.hub.accept(socket, request.auth!),
+  );
+}
