@@ -49,6 +49,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # Root-owned and read-only for the runtime user: the container can run with a read-only root filesystem.
 COPY --from=build /out /app
+# The one writable place (media on local disk when STORAGE_URL=file://…): a volume mounted here inherits node's ownership.
+RUN mkdir -p /var/lib/diaspora/media && chown -R node:node /var/lib/diaspora
 USER node
 EXPOSE 8080 9090
 # exec: node becomes PID 1 and receives SIGTERM itself (the service drains and exits 0).
