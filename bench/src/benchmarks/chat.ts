@@ -1,9 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type WebSocket from 'ws';
-import { parse, stringify } from 'yaml';
-import { freePort, ROOT, startNode } from '../lib/processes.js';
+import { freePort, kongConfigWithoutLimits, ROOT, startNode } from '../lib/processes.js';
 import { type Benchmark, progress, report } from '../lib/report.js';
 import { closeSockets, measureLatency, openSockets, rssBytes } from '../lib/ws-load.js';
 
@@ -12,22 +11,6 @@ const CONNECTIONS = Number(process.env.BENCH_CHAT_CONNECTIONS ?? 1000);
 const INTERVAL_MS = Number(process.env.BENCH_CHAT_INTERVAL_MS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MB = 1024 * 1024;
-
-/** kong.yml with rate limits out of reach: a thousand sign-ups and upgrades come from one IP here. */
-function kongConfigWithoutLimits(): string {
-  const config = parse(readFileSync(join(ROOT, 'kong/kong.yml'), 'utf8'));
-  const lift = (plugins: { name: string; config: Record<string, number> }[] = []) => {
-    for (const plugin of plugins) if (plugin.name === 'rate-limiting') plugin.config.minute = 1_000_000_000;
-  };
-  lift(config.plugins);
-  for (const service of config.services) {
-    lift(service.plugins);
-    for (const route of service.routes) lift(route.plugins);
-  }
-  const path = join(mkdtempSync(join(tmpdir(), 'bench-kong-')), 'kong.yml');
-  writeFileSync(path, stringify(config));
-  return path;
-}
 
 // Free-tier quotas would stop the run: the benchmark measures delivery, not quotas.
 const NO_QUOTAS = { FREE_DAILY_MESSAGES: '100000000', FREE_DAILY_NEW_CONVERSATIONS: '100000000' };

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { DOMAINS } from '@diaspora/service-kit';
 import pg from 'pg';
 import { GEO_SQL, UPCOMING_SQL } from '../fixtures/events-sql.js';
 import { load } from '../lib/load.js';
@@ -30,24 +31,6 @@ const PLACES: [string, string, number, number][] = [
   ['NG', 'Lagos', 6.5244, 3.3792],
   ['CM', 'Douala', 4.0511, 9.7679],
   ['MA', 'Casablanca', 33.5731, -7.5898],
-];
-const DOMAINS = [
-  'agriculture',
-  'architecture',
-  'agribusiness',
-  'industry',
-  'ict',
-  'tourism',
-  'textile_clothing',
-  'art_crafts',
-  'journalism_information',
-  'research_higher_education',
-  'education',
-  'commerce',
-  'consulting',
-  'health',
-  'associations',
-  'others',
 ];
 
 const SEED_SQL = `

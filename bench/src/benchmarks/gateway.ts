@@ -1,26 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { load } from '../lib/load.js';
-import { freePort, ROOT, registerMember, startNode, startPlatform } from '../lib/processes.js';
+import { freePort, kongConfigWithoutLimits, ROOT, registerMember, startNode, startPlatform } from '../lib/processes.js';
 import { type Benchmark, report } from '../lib/report.js';
-
-/** kong.yml with every rate limit raised out of reach: the plugin still runs and counts, it just never says no. */
-function kongConfigWithoutLimits(): string {
-  const config = parse(readFileSync(join(ROOT, 'kong/kong.yml'), 'utf8'));
-  const lift = (plugins: { name: string; config: Record<string, number> }[] = []) => {
-    for (const plugin of plugins) if (plugin.name === 'rate-limiting') plugin.config.minute = 1_000_000_000;
-  };
-  lift(config.plugins);
-  for (const service of config.services) {
-    lift(service.plugins);
-    for (const route of service.routes) lift(route.plugins);
-  }
-  const path = join(mkdtempSync(join(tmpdir(), 'bench-kong-')), 'kong.yml');
-  writeFileSync(path, stringify(config));
-  return path;
-}
 
 /**
  * P1: an authenticated GET through the gateway (routing, jwt plugin, rate-limit counting, proxy) to a service

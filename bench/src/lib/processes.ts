@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@diaspora/embedded-postgres';
+import { parse, stringify } from 'yaml';
 
 export { freePort };
 
@@ -92,4 +93,23 @@ export async function registerMember(baseUrl: string, index = 0) {
   });
   if (response.status !== 201) throw new Error(`register failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as { accessToken: string; user: { email: string } };
+}
+
+/**
+ * kong.yml with every rate limit raised out of reach: the plugin still runs and counts, it just never says no
+ * (benchmarks send thousands of requests from one IP).
+ */
+export function kongConfigWithoutLimits(): string {
+  const config = parse(readFileSync(join(ROOT, 'kong/kong.yml'), 'utf8'));
+  const lift = (plugins: { name: string; config: Record<string, number> }[] = []) => {
+    for (const plugin of plugins) if (plugin.name === 'rate-limiting') plugin.config.minute = 1_000_000_000;
+  };
+  lift(config.plugins);
+  for (const service of config.services) {
+    lift(service.plugins);
+    for (const route of service.routes) lift(route.plugins);
+  }
+  const path = join(mkdtempSync(join(tmpdir(), 'bench-kong-')), 'kong.yml');
+  writeFileSync(path, stringify(config));
+  return path;
 }

@@ -44,6 +44,7 @@ export { createRealtimeMetrics } from './realtime/metrics.js';
 export { NatsRealtime } from './realtime/nats.js';
 export { openRealtime } from './realtime/open.js';
 export * from './realtime/types.js';
+export * from './runtime/polling-worker.js';
 export * from './runtime/service.js';
 export * from './runtime/standalone.js';
 export { LocalStorage } from './storage/local.js';

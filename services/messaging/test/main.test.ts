@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, freshDatabase, testJwksUrl } from '@diaspora/testing';
+import { freePort, freshDatabase, startServiceProcess, testJwksUrl } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeUser, startUsers, TestClient, tokenFor } from './fixtures.js';
 
@@ -30,20 +30,6 @@ beforeAll(async () => {
 });
 afterAll(() => users?.stop());
 
-async function waitUntilReady(child: ChildProcess, url: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`service exited early with ${child.exitCode}`);
-    const status = await fetch(url).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('service never became ready');
-}
-
 describe('node services/messaging/dist/main.js', () => {
   it('stops with a clear message when it has nowhere to keep media', () => {
     const { DATA_DIR: _dataDir, ...withoutDataDir } = env;
@@ -57,9 +43,7 @@ describe('node services/messaging/dist/main.js', () => {
 
   it('serves the socket and, on SIGTERM, closes it with 1012 (reconnect elsewhere) and exits 0', async () => {
     const base = `http://127.0.0.1:${env.HTTP_PORT}`;
-    const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    await waitUntilReady(child, `${base}/health/ready`);
+    const { child, exited } = await startServiceProcess(main, env, `${base}/health/ready`);
     const ready = (await (await fetch(`${base}/health/ready`)).json()) as { checks: Record<string, unknown> };
     expect(Object.keys(ready.checks)).toEqual(expect.arrayContaining(['realtime', 'presence', 'storage']));
 

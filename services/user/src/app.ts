@@ -8,6 +8,7 @@ import {
   loadPublicKey,
   openMailSender,
   openOtpVerifier,
+  type PollingWorker,
   RateLimiter,
   StaticKeySource,
   toPublicJwk,
@@ -40,7 +41,7 @@ import { verificationRoutes } from './http/verification-routes.js';
 import { configuredProviders } from './oauth/providers.js';
 import { migrations } from './store/migrations.js';
 import { PgUnitOfWork } from './store/unit-of-work.js';
-import { ExportWorker } from './workers/export-worker.js';
+import { exportWorker as createExportWorker } from './workers/export-worker.js';
 import { SuperuserBootstrap } from './workers/superuser-bootstrap.js';
 
 /** PEM bundle → keys (a retired-keys variable may hold several concatenated PEMs). */
@@ -155,9 +156,9 @@ export const userService = defineService({
       name,
       exportUserData: async (userId) => (await client.exportUserData({ userId })).json,
     }));
-    let exportWorker: ExportWorker | undefined;
+    let exportWorker: PollingWorker | undefined;
     const gdpr = new GdprService(uow, passwords, peers, logger, () => exportWorker?.wake());
-    exportWorker = new ExportWorker(gdpr, { pollMs: config.EXPORT_POLL_MS, logger });
+    exportWorker = createExportWorker(gdpr, { pollMs: config.EXPORT_POLL_MS, logger });
 
     const workers: Worker[] = [exportWorker];
     const checks: Record<string, () => Promise<void>> = {};

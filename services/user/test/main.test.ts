@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { freePort, freshDatabase, testSigningKey } from '@diaspora/testing';
+import { freePort, freshDatabase, startServiceProcess, testSigningKey } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registration } from './fixtures.js';
 
@@ -57,20 +57,6 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => collector?.close(resolve)));
 
-async function waitUntilReady(child: ChildProcess, url: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`service exited early with ${child.exitCode}`);
-    const status = await fetch(url).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('service never became ready');
-}
-
 describe('node services/user/dist/main.js', () => {
   it('stops with a clear message naming the bad variable', () => {
     const result = spawnSync(process.execPath, [main], { env: { ...env, HTTP_PORT: 'eighty' }, encoding: 'utf8' });
@@ -86,13 +72,12 @@ describe('node services/user/dist/main.js', () => {
 
   it('serves, logs JSON without secrets, exports traces, and drains in-flight requests on SIGTERM', async () => {
     const base = `http://127.0.0.1:${env.HTTP_PORT}`;
-    const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // stdout is buffered by the pipe until read, so no line before readiness is lost.
+    const { child, exited } = await startServiceProcess(main, env, `${base}/health/ready`, { stdout: 'pipe' });
     let stdout = '';
     child.stdout!.on('data', (chunk) => {
       stdout += chunk;
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    await waitUntilReady(child, `${base}/health/ready`);
 
     const member = registration();
     const registered = await fetch(`${base}/api/v1/users/auth/register`, {

@@ -5,6 +5,7 @@ import type { EventBus } from '../bus/types.js';
 import type { Database, Queryable } from '../db/database.js';
 import type { Migration } from '../db/migrations.js';
 import type { Logger } from '../logger.js';
+import { PollingWorker } from '../runtime/polling-worker.js';
 import { buildEnvelope, encodeEnvelope } from './envelope.js';
 
 const CHANNEL = 'outbox_pending';
@@ -81,24 +82,32 @@ interface OutboxRow {
  * that JetStream (and idempotent consumers) drop. A crash before publishing loses nothing: the row waits.
  */
 export class OutboxRelay {
-  private running = false;
-  private wake: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
+  private readonly worker: PollingWorker;
   private listener: PoolClient | undefined;
   private lastCleanup = 0;
 
-  constructor(private readonly options: RelayOptions) {}
+  constructor(private readonly options: RelayOptions) {
+    this.worker = new PollingWorker(
+      async () => {
+        try {
+          await this.listen();
+          await this.drain();
+          await this.cleanup();
+        } catch (error) {
+          await this.unlisten();
+          throw error;
+        }
+      },
+      { name: 'outbox relay', intervalMs: options.pollMs, logger: options.logger },
+    );
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.worker.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.worker.stop();
     await this.unlisten();
   }
 
@@ -112,32 +121,10 @@ export class OutboxRelay {
     }
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        await this.listen();
-        await this.drain();
-        await this.cleanup();
-      } catch (error) {
-        this.options.logger.warn({ err: error }, 'outbox relay pass failed; retrying');
-        await this.unlisten();
-      }
-      if (!this.running) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.pollMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
-    }
-  }
-
   private async listen(): Promise<void> {
     if (this.listener) return;
     const client = await this.options.db.pool.connect();
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => this.worker.wake());
     client.on('error', () => void this.unlisten());
     await client.query(`LISTEN ${CHANNEL}`);
     this.listener = client;

@@ -1,4 +1,4 @@
-import type { Logger, Worker } from '@diaspora/service-kit';
+import { type Logger, PollingWorker, type Worker } from '@diaspora/service-kit';
 import { bootstrapSuperUser } from '../domain/governance.js';
 import type { UnitOfWork } from '../domain/ports.js';
 
@@ -10,16 +10,19 @@ const RETRY_MS = 2000;
  */
 export class SuperuserBootstrap implements Worker {
   private done = false;
-  private running = false;
-  private attempt: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private wake: (() => void) | undefined;
+  private readonly worker: PollingWorker;
 
   constructor(
     private readonly uow: UnitOfWork,
     private readonly input: { email: string; passwordHash: Promise<string>; country: string; city: string },
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.worker = new PollingWorker(() => this.attempt(), {
+      name: 'super user bootstrap',
+      intervalMs: RETRY_MS,
+      logger,
+    });
+  }
 
   /** Readiness check: not ready until the super user exists. */
   readonly check = async (): Promise<void> => {
@@ -27,34 +30,21 @@ export class SuperuserBootstrap implements Worker {
   };
 
   start(): void {
-    this.running = true;
-    this.attempt = this.run();
+    this.worker.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    this.wake?.();
-    await this.attempt;
+  stop(): Promise<void> {
+    return this.worker.stop();
   }
 
-  private async run(): Promise<void> {
-    while (this.running && !this.done) {
-      try {
-        const passwordHash = await this.input.passwordHash;
-        const outcome = await this.uow.run(async (scope) => {
-          await scope.users.lockEmail(this.input.email.trim().toLowerCase());
-          return bootstrapSuperUser(scope, { ...this.input, passwordHash });
-        });
-        this.done = true;
-        this.logger.info(outcome, outcome.promoted ? 'super user bootstrapped' : 'super user already in place');
-      } catch (error) {
-        this.logger.warn({ err: error }, 'super user bootstrap failed; retrying');
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          this.timer = setTimeout(resolve, RETRY_MS);
-        });
-      }
-    }
+  private async attempt(): Promise<'done'> {
+    const passwordHash = await this.input.passwordHash;
+    const outcome = await this.uow.run(async (scope) => {
+      await scope.users.lockEmail(this.input.email.trim().toLowerCase());
+      return bootstrapSuperUser(scope, { ...this.input, passwordHash });
+    });
+    this.done = true;
+    this.logger.info(outcome, outcome.promoted ? 'super user bootstrapped' : 'super user already in place');
+    return 'done';
   }
 }
