@@ -30,7 +30,9 @@ export interface Child {
 }
 
 export async function startNode(script: string, env: Record<string, string>, readyUrl: string): Promise<Child> {
-  const child = spawn(process.execPath, [script], {
+  // BENCH_NODE_ARGS reaches the servers under test, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -137,6 +137,23 @@ describe('feed, posts section', () => {
     });
   });
 
+  it('marks the posts the viewer likes, from the timeline and from the community channels alike', async () => {
+    // `followed` reaches the viewer through the timeline, `compatriot` through the origin-country channel.
+    for (const id of [ids.followed, ids.compatriot]) {
+      expect((await call('POST', `/api/v1/content/posts/${id}/likes`, viewer)).statusCode).toBeLessThan(300);
+    }
+    const likedBy = async (who: Member) => {
+      const page = (await feed(who, '&limit=50')) as { items: { post?: { id: string; likedByMe: boolean } }[] };
+      return new Map(page.items.flatMap((item) => (item.post ? [[item.post.id, item.post.likedByMe]] : [])));
+    };
+    const mine = await likedBy(viewer);
+    expect(mine.get(ids.followed)).toBe(true);
+    expect(mine.get(ids.compatriot)).toBe(true);
+    expect(mine.get(ids.neighbour)).toBe(false);
+    expect((await likedBy(premium)).get(ids.compatriot)).toBe(false);
+    for (const id of [ids.followed, ids.compatriot]) await call('DELETE', `/api/v1/content/posts/${id}/likes`, viewer);
+  });
+
   it('filters by origin country, city, area, language and domain', async () => {
     expect(await allPages(viewer, '&country=ML')).toEqual([ids.stranger]);
     expect(await allPages(viewer, '&city=paris')).toEqual([ids.neighbourCity, ids.neighbour]);
