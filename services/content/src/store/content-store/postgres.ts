@@ -150,13 +150,15 @@ export class PostgresContentStore implements ContentStore {
     return lists;
   }
 
+  /** The page of timeline entries is cut before the join: only `limit` posts are looked up, not all 400. */
   async readTimeline(userId: string, before: string | undefined, limit: number) {
     const { rows } = await this.db.query(
       `SELECT t.post_id, ${POST_COLUMNS.split(', ')
         .map((column) => `p.${column}`)
         .join(', ')}
-       FROM timelines t LEFT JOIN content_posts p ON p.id = t.post_id
-       WHERE t.user_id = $1 AND ($2::text IS NULL OR t.post_id < $2) ORDER BY t.post_id DESC LIMIT $3`,
+       FROM (SELECT post_id FROM timelines WHERE user_id = $1 AND ($2::text IS NULL OR post_id < $2)
+             ORDER BY post_id DESC LIMIT $3) t
+       LEFT JOIN content_posts p ON p.id = t.post_id ORDER BY t.post_id DESC`,
       [userId, before ?? null, limit],
     );
     return rows.map((row) => ({ id: row.post_id as string, post: row.doc ? toPost(row) : null }));
