@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import {
   type Cache,
+  clientErrorHandler,
   type Logger,
   logCompletedRequest,
   Problem,
@@ -76,6 +77,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     bodyLimit: Math.max(1024, ...sizeLimits, sizeLimits.length ? 0 : 128 * 1024 * 1024),
     requestIdHeader: false,
     genReqId: requestIdOf,
+    clientErrorHandler,
   });
   registerProblemHandlers(app);
   await app.register(replyFrom, {

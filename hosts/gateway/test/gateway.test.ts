@@ -53,6 +53,13 @@ describe('proxying', () => {
     expect(await json(response)).toMatchObject({ status: 404, requestId: expect.any(String) });
   });
 
+  it('answers requests Node refuses to parse (a URL beyond the header limit) with a problem too', async () => {
+    const response = await call(`/api/v1/echo/public?q=${'x'.repeat(20_000)}`);
+    expect(response.status).toBe(431);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await json(response)).toMatchObject({ status: 431, title: 'Request Header Fields Too Large' });
+  });
+
   it('answers 502 (problem+json, no internals) when the upstream is down', async () => {
     const response = await call('/api/v1/down/x');
     expect(response.status).toBe(502);

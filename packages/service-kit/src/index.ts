@@ -27,7 +27,7 @@ export {
   idempotent,
   purgeExpiredIdempotencyKeys,
 } from './http/idempotency.js';
-export { registerProblemHandlers, sendProblem, toProblem } from './http/problem-handler.js';
+export { clientErrorHandler, registerProblemHandlers, sendProblem, toProblem } from './http/problem-handler.js';
 export * from './http/schemas.js';
 export * from './ids.js';
 export * from './logger.js';

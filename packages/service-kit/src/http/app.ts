@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
@@ -16,7 +17,8 @@ import type { Readiness } from '../health.js';
 import { type Logger, redactUrl } from '../logger.js';
 import type { ServiceMetrics } from '../metrics.js';
 import { authPlugin } from './auth-plugin.js';
-import { registerProblemHandlers } from './problem-handler.js';
+import { guardRequestInput } from './input-guard.js';
+import { clientErrorHandler, registerProblemHandlers } from './problem-handler.js';
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -48,6 +50,21 @@ export function logCompletedRequest(request: FastifyRequest, reply: FastifyReply
   );
 }
 
+const ajvCompilers = AjvCompiler();
+/**
+ * Params, query strings and headers arrive as text and are coerced to their declared types; JSON bodies are taken
+ * as sent, so a `null` latitude or a `"5"` rating is refused instead of quietly becoming 0 or 5.
+ */
+const exactBodies: typeof ajvCompilers = (externalSchemas, options = {}) => {
+  const coercing = ajvCompilers(externalSchemas, options);
+  const { customOptions } = options as { customOptions?: object };
+  const exact = ajvCompilers(externalSchemas, {
+    ...options,
+    customOptions: { ...customOptions, coerceTypes: false },
+  } as typeof options);
+  return (route) => (route.httpPart === 'body' ? exact : coercing)(route);
+};
+
 const OPERATIONAL = new Set(['/health/live', '/health/ready', '/metrics', '/openapi.json']);
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -71,6 +88,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    schemaController: { compilersFactory: { buildValidator: exactBodies } },
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(swagger, {
@@ -83,6 +102,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   // JSON APIs: anything but application/json (and multipart routes that opt in) is 415, not a confusing 400.
   app.removeContentTypeParser('text/plain');
   registerProblemHandlers(app);
+  guardRequestInput(app);
   await app.register(authPlugin, { verifier: options.verifier });
 
   // Requests still in flight when shutdown starts answer with `Connection: close`, so their keep-alive sockets

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type FieldError, isUnavailableError, PROBLEM_CONTENT_TYPE, Problem, problems } from '../errors.js';
 
@@ -67,4 +69,26 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       new Problem(404, { detail: `No route for ${request.method} ${request.url.split('?')[0]}.` }),
     ),
   );
+}
+
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request took too long to arrive.'],
+  HPE_HEADER_OVERFLOW: [431, 'The request line and headers are too large (a very long URL?).'],
+};
+
+/**
+ * Fastify's `clientErrorHandler`: requests Node's HTTP parser refuses before any route runs (headers too large,
+ * malformed request line, timeout) still get a problem+json answer, like everything else.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'The request is malformed.'];
+  if (socket.writable) {
+    const body = JSON.stringify(new Problem(status, { detail }).toBody());
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -1,4 +1,6 @@
+import { STATUS_CODES } from 'node:http';
 import { Type } from 'typebox';
+import { PROBLEM_CONTENT_TYPE } from '../errors.js';
 import { COUNTRY_CODES, DOMAINS } from '../vocabulary.js';
 
 /** Request/response schema pieces every service's routes share, so the same field validates the same way. */
@@ -24,9 +26,15 @@ export const ProblemSchema = Type.Object(
   { additionalProperties: true, description: 'RFC 9457 problem details (application/problem+json)' },
 );
 
+/** One documented error response: the problem schema under its own media type, as the error handler sends it. */
+export const problemResponse = (description: string) => ({
+  description,
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+});
+
 /** Documents the given error statuses with the problem schema. */
 export function problemResponses(...statuses: number[]) {
-  return Object.fromEntries(statuses.map((status) => [status, ProblemSchema]));
+  return Object.fromEntries(statuses.map((status) => [status, problemResponse(STATUS_CODES[status] ?? 'Error')]));
 }
 
 export const PageQuerySchema = Type.Object({

@@ -5,6 +5,7 @@ import { JwksKeySource, TokenVerifier } from '../../src/auth/verifier.js';
 import { Problem, problems } from '../../src/errors.js';
 import { Readiness } from '../../src/health.js';
 import { createHttpApp, type HttpApp } from '../../src/http/app.js';
+import { problemResponses } from '../../src/http/schemas.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 
@@ -39,6 +40,24 @@ beforeAll(async () => {
       },
     },
     async (request) => ({ ok: request.body.name }),
+  );
+  app.put(
+    '/things/:id',
+    {
+      schema: {
+        params: Type.Object({ id: Type.String() }),
+        querystring: Type.Object({ note: Type.Optional(Type.String()), count: Type.Optional(Type.Integer()) }),
+        body: Type.Object({ name: Type.String(), tags: Type.Array(Type.String()) }),
+        response: {
+          200: Type.Object({ id: Type.String(), count: Type.Optional(Type.Integer()) }),
+          ...problemResponses(404),
+        },
+      },
+    },
+    async (request) => {
+      if (request.params.id === 'missing') throw problems.notFound('thing');
+      return { id: request.params.id, ...(request.query.count === undefined ? {} : { count: request.query.count }) };
+    },
   );
   app.get('/boom', async () => {
     throw new Error('SELECT password FROM users -- secret internals');
@@ -78,7 +97,12 @@ describe('problem+json errors', () => {
       instance: '/things',
       type: expect.stringMatching(/validation$/),
     });
-    expect((body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['more', 'name', 'tags[2]']);
+    expect((body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual([
+      'more',
+      'name',
+      'tags[0]',
+      'tags[2]',
+    ]);
   });
 
   it('answers malformed JSON with 400, an oversized body with 413', async () => {
@@ -174,5 +198,50 @@ describe('operational endpoints', () => {
     const openapi = (await app.inject({ url: '/openapi.json' })).json();
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/things', '/mine']));
     expect(openapi.paths).not.toHaveProperty('/metrics');
+  });
+});
+
+describe('input every route shares', () => {
+  const put = (url: string, payload: unknown) => app.inject({ method: 'PUT', url, payload: payload as object });
+
+  it('refuses NUL characters in params, query and JSON bodies with a 400 naming the field', async () => {
+    const cases: [string, unknown, string][] = [
+      ['/things/a%00b', { name: 'x', tags: [] }, 'params.id'],
+      ['/things/a?note=x%00', { name: 'x', tags: [] }, 'querystring.note'],
+      ['/things/a', { name: 'x', tags: ['ok', 'b\u0000d'] }, 'tags[1]'],
+      ['/things/a', { name: 'x', tags: [], ['k\u0000']: 1 }, 'k\u0000'],
+    ];
+    for (const [url, payload, field] of cases) {
+      const response = await put(url, payload);
+      expect(response.statusCode, url).toBe(400);
+      expect(problemOf(response).errors).toEqual([{ field, message: 'must not contain NUL characters' }]);
+    }
+    expect((await put('/things/a?note=fine', { name: 'ünïcode ✓', tags: ['🙂'] })).json()).toEqual({ id: 'a' });
+  });
+
+  it('coerces query strings to their types but takes JSON bodies exactly as sent', async () => {
+    expect((await put('/things/a?count=3', { name: 'x', tags: [] })).json()).toEqual({ id: 'a', count: 3 });
+    for (const [payload, field] of [
+      [{ name: null, tags: [] }, 'name'],
+      [{ name: 5, tags: [] }, 'name'],
+      [{ name: 'x', tags: 'solo' }, 'tags'],
+    ] as const) {
+      const response = await put('/things/a', payload);
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(problemOf(response).errors).toEqual([{ field, message: expect.any(String) }]);
+    }
+  });
+
+  it('documents problems as application/problem+json, and a 400 wherever a route takes input', async () => {
+    const operation = (await app.inject({ url: '/openapi.json' })).json().paths['/things/{id}'].put;
+    for (const status of ['400', '404'])
+      expect(Object.keys(operation.responses[status].content)).toEqual(['application/problem+json']);
+    const notFound = await put('/things/missing', { name: 'x', tags: [] });
+    expect(notFound.statusCode).toBe(404);
+    expect(problemOf(notFound)).toMatchObject({
+      status: 404,
+      detail: 'The thing was not found.',
+      instance: '/things/missing',
+    });
   });
 });
