@@ -25,6 +25,8 @@ export function sniffMediaType(body: Buffer) {
   return SIGNATURES.find((signature) => signature.matches(body));
 }
 
+const MALFORMED_MULTIPART = /^(Multipart: |Unexpected end of (form|multipart data)|Malformed part header)/;
+
 /** Media uploads (multipart, one file) and, with local storage, the signed-link download route. */
 export async function mediaRoutes(app: HttpApp, services: ContentServices): Promise<void> {
   const { storage, mediaUploads, limits } = services;
@@ -47,14 +49,20 @@ export async function mediaRoutes(app: HttpApp, services: ContentServices): Prom
       },
       async (request, reply) => {
         if (!request.isMultipart()) throw new Problem(415, { detail: 'Send the file as multipart/form-data.' });
-        const file = await request.file();
-        if (!file) throw problems.validation([{ field: 'file', message: 'is required' }]);
         let body: Buffer;
         try {
+          const file = await request.file();
+          if (!file) throw problems.validation([{ field: 'file', message: 'is required' }]);
           body = await file.toBuffer();
         } catch (error) {
           if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
             throw new Problem(413, { detail: `Media files are limited to ${limits.mediaMaxBytes} bytes.` });
+          // The multipart parser's own complaints (no boundary, truncated form) are about the request, not us.
+          if (error instanceof Error && MALFORMED_MULTIPART.test(error.message))
+            throw new Problem(400, {
+              type: 'validation',
+              detail: `The multipart body is malformed: ${error.message}.`,
+            });
           throw error;
         }
         if (body.length === 0) throw problems.validation([{ field: 'file', message: 'is empty' }]);

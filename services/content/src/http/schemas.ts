@@ -84,7 +84,7 @@ export const FeedQuery = Type.Object({
   country: Type.Optional(CountryCodeSchema),
   city: Type.Optional(City),
   near: Type.Optional(Type.String({ pattern: '^-?\\d{1,2}(\\.\\d+)?,-?\\d{1,3}(\\.\\d+)?$', description: 'lat,lon' })),
-  radiusKm: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 500, default: 25 })),
+  radiusKm: Type.Optional(Type.Number({ minimum: 0.1, maximum: 500, default: 25 })),
   language: Type.Optional(LanguageTagSchema),
   domain: Type.Optional(DomainSchema),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),

@@ -266,4 +266,21 @@ describe('media', () => {
     const big = await upload(amina, Buffer.concat([PNG, Buffer.alloc(11 * 1024 * 1024)]));
     expect(big.statusCode).toBe(413);
   });
+
+  it('answers a malformed multipart request (no boundary, truncated form) with 400, not 500', async () => {
+    const { body, headers } = multipart('photo.png', PNG, 'image/png');
+    for (const [contentType, payload] of [
+      ['multipart/form-data', body],
+      [headers['content-type'], body.subarray(0, 60)],
+    ] as const) {
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/content/media',
+        headers: { ...bearer(amina), 'content-type': contentType },
+        payload,
+      });
+      expect(response.statusCode, contentType).toBe(400);
+      expect(response.json()).toMatchObject({ status: 400, detail: expect.stringMatching(/^The multipart body/) });
+    }
+  });
 });

@@ -4,6 +4,12 @@ import type { UnitOfWork } from '../domain/ports.js';
 import type { PgCalendarFeeds } from '../store/calendar-feeds.js';
 import { CalendarFeed, EventIdParam, FeedParam } from './schemas.js';
 
+/** An iCalendar document, documented under its own media type. */
+const CALENDAR = {
+  description: 'RFC 5545 calendar',
+  content: { 'text/calendar': { schema: { type: 'string' } } },
+};
+
 const tags = ['calendars'];
 const ICS_TYPE = 'text/calendar; charset=utf-8';
 
@@ -22,7 +28,7 @@ export async function calendarRoutes(
         tags,
         summary: 'One event as an iCalendar file (RFC 5545)',
         params: EventIdParam,
-        response: { 200: { type: 'string', description: 'text/calendar' }, ...problemResponses(400, 404) },
+        response: { 200: CALENDAR, ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {
@@ -60,7 +66,7 @@ export async function calendarRoutes(
         tags,
         summary: 'Your registered events as a subscribable iCalendar feed (the token is the credential)',
         params: FeedParam,
-        response: { 200: { type: 'string', description: 'text/calendar' }, ...problemResponses(400, 404) },
+        response: { 200: CALENDAR, ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {

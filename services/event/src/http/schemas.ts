@@ -164,7 +164,7 @@ export const ListQuery = Type.Object(
     near: Type.Optional(
       Type.String({ pattern: '^-?\\d{1,2}(\\.\\d+)?,-?\\d{1,3}(\\.\\d+)?$', description: 'lat,lon' }),
     ),
-    radiusKm: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 500 })),
+    radiusKm: Type.Optional(Type.Number({ minimum: 0.1, maximum: 500 })),
     organizerId: Type.Optional(Type.String({ maxLength: 64 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     cursor: Type.Optional(Type.String({ maxLength: 512 })),

@@ -133,6 +133,7 @@ describe('listing with filters', () => {
       ['country=ZZ', 'querystring.country'],
       ['near=91,2&radiusKm=5', 'near'],
       ['radiusKm=5', 'near'],
+      ['near=0,0&radiusKm=5e-324', 'querystring.radiusKm'],
       ['cursor=garbage', 'cursor'],
       ['domain=astrology', 'querystring.domain'],
       [`from=${encodeURIComponent(inHours(10))}&to=${encodeURIComponent(inHours(5))}`, 'to'],
