@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`, `npm test`, `npm run build|bench|lint` all land here, so that a fresh clone needs nothing but Node 20+:
+// `npm start`, `npm test`, `npm run build|bench|fuzz|lint` all land here, so that a fresh clone needs nothing but Node 20+:
 // a pinned pnpm is installed into .tools/, dependencies are installed when the lockfile or a manifest changed,
 // the workspace is built (turbo caches it), then the command runs. Second runs skip what is already done.
 import { spawn, spawnSync } from 'node:child_process';
@@ -122,8 +122,13 @@ async function main() {
       run(process.execPath, [join(root, 'bench/dist/run.js'), ...args]);
       return;
     }
+    case 'fuzz': {
+      build();
+      run(process.execPath, [join(root, 'bench/dist/fuzz.js'), ...args]);
+      return;
+    }
     default:
-      console.error(`unknown command "${command}" (expected start, test, build, bench, lint, install)`);
+      console.error(`unknown command "${command}" (expected start, test, build, bench, fuzz, lint, install)`);
       process.exit(2);
   }
 }
