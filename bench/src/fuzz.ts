@@ -24,8 +24,8 @@ function run(command: string, args: string[]): number {
 /** schemathesis from PyPI, pinned, in a virtualenv under .tools/ (installed once). */
 function ensureSchemathesis(): string {
   const bin = join(VENV, 'bin/schemathesis');
-  const installed = existsSync(bin) && spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout?.trim();
-  if (installed && installed.endsWith(SCHEMATHESIS_VERSION)) return bin;
+  const installed = existsSync(bin) ? spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout?.trim() : undefined;
+  if (installed?.endsWith(SCHEMATHESIS_VERSION)) return bin;
   console.log(`› installing schemathesis ${SCHEMATHESIS_VERSION} into .tools/venv`);
   if (run('python3', ['-m', 'venv', VENV]) !== 0)
     throw new Error('python3 with venv support is required (Debian: apt-get install -y python3-venv)');

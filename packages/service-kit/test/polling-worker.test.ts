@@ -1,24 +1,18 @@
+import { until } from '@diaspora/testing';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { PollingWorker } from '../src/runtime/polling-worker.js';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
-const until = async (condition: () => boolean) => {
-  const deadline = Date.now() + 2000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
 
 describe('PollingWorker', () => {
   it('runs a pass, waits the interval, and runs at once when woken', async () => {
     let passes = 0;
     const worker = new PollingWorker(async () => void passes++, { name: 't', intervalMs: 60_000, logger });
     worker.start();
-    await until(() => passes === 1);
+    await until(() => passes === 1, { timeoutMs: 2000 });
     worker.wake();
-    await until(() => passes === 2);
+    await until(() => passes === 2, { timeoutMs: 2000 });
     await worker.stop();
     expect(passes).toBe(2);
   });
@@ -34,10 +28,10 @@ describe('PollingWorker', () => {
       { name: 't', intervalMs: 60_000, logger },
     );
     worker.start();
-    await until(() => passes === 1);
+    await until(() => passes === 1, { timeoutMs: 2000 });
     worker.wake();
     release();
-    await until(() => passes === 2);
+    await until(() => passes === 2, { timeoutMs: 2000 });
     await worker.stop();
   });
 
@@ -52,7 +46,7 @@ describe('PollingWorker', () => {
       { name: 't', intervalMs: 10, logger },
     );
     worker.start();
-    await until(() => attempts === 3);
+    await until(() => attempts === 3, { timeoutMs: 2000 });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(attempts).toBe(3);
     await worker.stop();

@@ -4,3 +4,4 @@ export * from './fake-user-service.js';
 export * from './processes.js';
 export * from './service.js';
 export * from './tokens.js';
+export * from './waiting.js';

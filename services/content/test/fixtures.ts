@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventData, EventDefinition, EventEnvelope } from '@diaspora/events';
-import { buildEnvelope, decodeEnvelope, encodeEnvelope, newId } from '@diaspora/service-kit';
+import { buildEnvelope, encodeEnvelope, newId } from '@diaspora/service-kit';
 import { type FakeUser, issueTestToken, startFakeUserService, startTestService } from '@diaspora/testing';
 import { contentService } from '../src/app.js';
 
@@ -83,25 +83,4 @@ export async function publish<D extends EventDefinition>(
   );
   await service.context.bus.publish({ id: envelope.id, subject: envelope.subject, data: encodeEnvelope(envelope) });
   return envelope;
-}
-
-/** Everything published on `subject` from now on. */
-export async function collect(service: ContentTestService, subject: string): Promise<EventEnvelope[]> {
-  const received: EventEnvelope[] = [];
-  await service.context.bus.subscribe({
-    subject,
-    durable: `test-${Math.random().toString(36).slice(2)}`,
-    handler: async (delivery) => void received.push(decodeEnvelope(delivery.data)),
-  });
-  return received;
-}
-
-export async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

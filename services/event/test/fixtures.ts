@@ -1,5 +1,5 @@
-import type { EventData, EventDefinition, EventEnvelope } from '@diaspora/events';
-import { buildEnvelope, decodeEnvelope, encodeEnvelope, type HttpApp, newId } from '@diaspora/service-kit';
+import type { EventData, EventDefinition } from '@diaspora/events';
+import { buildEnvelope, encodeEnvelope, type HttpApp, newId } from '@diaspora/service-kit';
 import { type FakeUser, issueTestToken, startFakeUserService, startTestService } from '@diaspora/testing';
 import { eventService } from '../src/app.js';
 
@@ -123,16 +123,6 @@ export async function endEvent(service: EventTestService, eventId: string, hours
   );
 }
 
-export async function collect(service: EventTestService, subject: string) {
-  const received: EventEnvelope[] = [];
-  await service.context.bus.subscribe({
-    subject,
-    durable: `test-${Math.random().toString(36).slice(2)}`,
-    handler: async (delivery) => void received.push(decodeEnvelope(delivery.data)),
-  });
-  return received;
-}
-
 /** Publishes an event of another service onto this service's bus, as its relay would. */
 export async function deliver<D extends EventDefinition>(
   service: EventTestService,
@@ -143,14 +133,4 @@ export async function deliver<D extends EventDefinition>(
   const envelope = buildEnvelope('test', definition, data, id ? { id } : {});
   await service.context.bus.publish({ id: envelope.id, subject: envelope.subject, data: encodeEnvelope(envelope) });
   return envelope;
-}
-
-export async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

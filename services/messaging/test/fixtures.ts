@@ -176,18 +176,6 @@ export class TestClient {
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export async function waitFor<T>(what: string, condition: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 /** The dev gateway from the repository's kong/kong.yml, in front of one messaging instance (as all-in-one does). */
 export async function startGatewayFor(messagingHttpUrl: string) {
   const { createGateway } = await import('@diaspora/gateway');

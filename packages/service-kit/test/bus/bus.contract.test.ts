@@ -1,8 +1,9 @@
+import { sleep, until } from '@diaspora/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../src/bus/memory.js';
 import { NatsBus } from '../../src/bus/nats.js';
 import type { BusSubscription, Delivery, EventBus, SubscribeOptions } from '../../src/bus/types.js';
-import { deleteNatsStreams, sleep, uniqueDomain, waitFor } from './helpers.js';
+import { deleteNatsStreams, uniqueDomain } from './helpers.js';
 
 interface Opened {
   bus: EventBus;
@@ -85,7 +86,7 @@ export function describeBusContract(name: string, adapter: Adapter): void {
         'X-Tenant': 'fr',
       });
       expect(result).toEqual({ duplicate: false });
-      await waitFor('the delivery', () => sub.seen.length === 1);
+      await until(() => sub.seen.length === 1, { what: 'the delivery' });
       const [delivery] = sub.seen;
       expect(delivery).toMatchObject({ id: 'evt-1', subject: `${d}.user.registered`, deliveryCount: 1 });
       expect(text(delivery!.data)).toBe('payload of evt-1');
@@ -104,7 +105,7 @@ export function describeBusContract(name: string, adapter: Adapter): void {
       expect(await publish(bus, `${d}.post.created`, 'dup-1')).toEqual({ duplicate: true });
       // A later message arrives after any copy of the earlier one would have.
       await publish(bus, `${d}.post.created`, 'sentinel');
-      await waitFor('the sentinel', () => sub.ids().includes('sentinel'));
+      await until(() => sub.ids().includes('sentinel'), { what: 'the sentinel' });
       expect(sub.ids()).toEqual(['dup-1', 'sentinel']);
     });
 
@@ -117,7 +118,7 @@ export function describeBusContract(name: string, adapter: Adapter): void {
         if (x.deliveryCount === 1) throw new Error('transient');
       });
       await publish(bus, `${d}.order.placed`, 'retry-1', { attempt: 'same' });
-      await waitFor('the redelivery', () => sub.seen.length === 2);
+      await until(() => sub.seen.length === 2, { what: 'the redelivery' });
       expect(sub.seen.map((x) => [x.id, x.deliveryCount])).toEqual([
         ['retry-1', 1],
         ['retry-1', 2],
@@ -138,13 +139,13 @@ export function describeBusContract(name: string, adapter: Adapter): void {
         },
       );
       await publish(bus, `${d}.job.queued`, 'poison');
-      await waitFor('the dead letter', () => deadLetters.length === 1);
+      await until(() => deadLetters.length === 1, { what: 'the dead letter' });
       expect(deadLetters[0]!.delivery).toMatchObject({ id: 'poison', deliveryCount: 3 });
       expect(String(deadLetters[0]!.error)).toContain('cannot handle poison');
       // Proving an absence needs a bound: several retry delays, then a sentinel that must be the only newcomer.
       await sleep(150);
       await publish(bus, `${d}.job.queued`, 'sentinel');
-      await waitFor('the sentinel', () => sub.ids().includes('sentinel'));
+      await until(() => sub.ids().includes('sentinel'), { what: 'the sentinel' });
       expect(sub.seen.map((x) => `${x.id}#${x.deliveryCount}`)).toEqual([
         'poison#1',
         'poison#2',
@@ -166,7 +167,7 @@ export function describeBusContract(name: string, adapter: Adapter): void {
       await record(bus, { subject: `${d}.photo.uploaded`, durable: 'thumbnails' }, worker('b'));
       const ids = Array.from({ length: 20 }, (_, i) => `photo-${i}`);
       for (const id of ids) await publish(bus, `${d}.photo.uploaded`, id);
-      await waitFor('all photos handled', () => handledBy.size === ids.length);
+      await until(() => handledBy.size === ids.length, { what: 'all photos handled' });
       expect([...handledBy.keys()].sort()).toEqual([...ids].sort());
       for (const [id, tags] of handledBy) expect(tags, id).toHaveLength(1);
       const tags = new Set([...handledBy.values()].flat());
@@ -180,7 +181,7 @@ export function describeBusContract(name: string, adapter: Adapter): void {
       const feed = await record(bus, { subject: `${d}.event.created`, durable: 'feed' });
       const ids = ['e1', 'e2', 'e3', 'e4', 'e5'];
       for (const id of ids) await publish(bus, `${d}.event.created`, id);
-      await waitFor('both durables', () => search.seen.length === 5 && feed.seen.length === 5);
+      await until(() => search.seen.length === 5 && feed.seen.length === 5, { what: 'both durables' });
       expect(search.ids()).toEqual(ids);
       expect(feed.ids()).toEqual(ids);
     });
@@ -195,7 +196,7 @@ export function describeBusContract(name: string, adapter: Adapter): void {
         finished.push(x.id);
       });
       await publish(bus, `${d}.doc.saved`, 'slow');
-      await waitFor('the slow handler to start', () => first.seen.length === 1);
+      await until(() => first.seen.length === 1, { what: 'the slow handler to start' });
       for (const id of ['queued-1', 'queued-2', 'queued-3']) await publish(bus, `${d}.doc.saved`, id);
 
       let stopped = false;
@@ -212,12 +213,12 @@ export function describeBusContract(name: string, adapter: Adapter): void {
 
       for (const id of ['while-stopped-1', 'while-stopped-2']) await publish(bus, `${d}.doc.saved`, id);
       const second = await record(bus, { subject: `${d}.>`, durable: 'indexer' });
-      await waitFor('the resumed deliveries', () => second.seen.length === 5);
+      await until(() => second.seen.length === 5, { what: 'the resumed deliveries' });
       expect(second.ids()).toEqual(['queued-1', 'queued-2', 'queued-3', 'while-stopped-1', 'while-stopped-2']);
       expect(second.seen.slice(3).map((x) => x.deliveryCount)).toEqual([1, 1]);
       // The acked message does not come back.
       await publish(bus, `${d}.doc.saved`, 'sentinel');
-      await waitFor('the sentinel', () => second.ids().includes('sentinel'));
+      await until(() => second.ids().includes('sentinel'), { what: 'the sentinel' });
       expect(second.ids()).not.toContain('slow');
       expect(first.ids()).toEqual(['slow']);
     });
@@ -231,9 +232,9 @@ export function describeBusContract(name: string, adapter: Adapter): void {
       for (const id of ids) await publish(bus, `${d}.video.encoded`, id);
       // The last ones start 900 and 1200 ms after all were published: a client-side prefetch would have let
       // their ackWait run out and the server send them again.
-      await waitFor('all handled', () => ids.every((id) => sub.ids().includes(id)), 10_000);
+      await until(() => ids.every((id) => sub.ids().includes(id)), { what: 'all handled', timeoutMs: 10_000 });
       await publish(bus, `${d}.video.encoded`, 'sentinel');
-      await waitFor('the sentinel', () => sub.ids().includes('sentinel'), 10_000);
+      await until(() => sub.ids().includes('sentinel'), { what: 'the sentinel', timeoutMs: 10_000 });
       expect(sub.seen.map((x) => `${x.id}#${x.deliveryCount}`)).toEqual([...ids, 'sentinel'].map((id) => `${id}#1`));
     });
 
@@ -245,7 +246,7 @@ export function describeBusContract(name: string, adapter: Adapter): void {
       });
       await publish(bus, `${d}.report.requested`, 'long');
       await publish(bus, `${d}.report.requested`, 'sentinel');
-      await waitFor('the sentinel', () => sub.ids().includes('sentinel'), 10_000);
+      await until(() => sub.ids().includes('sentinel'), { what: 'the sentinel', timeoutMs: 10_000 });
       expect(sub.seen.map((x) => `${x.id}#${x.deliveryCount}`)).toEqual(['long#1', 'sentinel#1']);
     });
 
@@ -262,7 +263,7 @@ export function describeBusContract(name: string, adapter: Adapter): void {
         },
       );
       await publish(bus, `${d}.invoice.issued`, 'inv-1');
-      await waitFor('the dead letter', () => deadLetters.length === 1);
+      await until(() => deadLetters.length === 1, { what: 'the dead letter' });
       expect(failing.seen.map((x) => x.deliveryCount)).toEqual([1, 2, 3, 4]);
       expect(deadLetters[0]!.delivery.deliveryCount).toBe(4);
     });
@@ -274,7 +275,9 @@ export function describeBusContract(name: string, adapter: Adapter): void {
       const everything = await record(bus, { subject: `${d}.>`, durable: 'everything' });
       const subjects = ['user.created', 'user.deleted', 'group.created', 'user.profile.created', 'end.created'];
       for (const [i, s] of subjects.entries()) await publish(bus, `${d}.${s}`, `m${i}`);
-      await waitFor('the last message on both', () => created.ids().includes('m4') && everything.ids().includes('m4'));
+      await until(() => created.ids().includes('m4') && everything.ids().includes('m4'), {
+        what: 'the last message on both',
+      });
       expect(created.seen.map((x) => x.subject)).toEqual([
         `${d}.user.created`,
         `${d}.group.created`,
@@ -288,10 +291,10 @@ export function describeBusContract(name: string, adapter: Adapter): void {
       const d = domain();
       for (const id of ['old-1', 'old-2', 'old-3']) await publish(bus, `${d}.listing.posted`, id);
       const late = await record(bus, { subject: `${d}.listing.posted`, durable: 'late-joiner' });
-      await waitFor('the retained messages', () => late.seen.length === 3);
+      await until(() => late.seen.length === 3, { what: 'the retained messages' });
       expect(late.ids()).toEqual(['old-1', 'old-2', 'old-3']);
       await publish(bus, `${d}.listing.posted`, 'new-1');
-      await waitFor('the new message', () => late.seen.length === 4);
+      await until(() => late.seen.length === 4, { what: 'the new message' });
       expect(late.ids()).toEqual(['old-1', 'old-2', 'old-3', 'new-1']);
     });
 
@@ -319,7 +322,7 @@ export function describeBusContract(name: string, adapter: Adapter): void {
       });
       await expect(bus.ping()).resolves.toBeUndefined();
       await publish(bus, `${d}.x.y`, 'in-flight');
-      await waitFor('the handler to start', () => sub.seen.length === 1);
+      await until(() => sub.seen.length === 1, { what: 'the handler to start' });
       let closed = false;
       const closing = bus.close().then(() => {
         closed = true;
@@ -337,7 +340,7 @@ export function describeBusContract(name: string, adapter: Adapter): void {
       if (next.kind === 'memory') return; // in-process state dies with the bus
       const resumed = await record(next, { subject: `${d}.>`, durable: 'closing' });
       await publish(next, `${d}.x.y`, 'sentinel');
-      await waitFor('the sentinel', () => resumed.ids().includes('sentinel'));
+      await until(() => resumed.ids().includes('sentinel'), { what: 'the sentinel' });
       expect(resumed.ids()).toEqual(['sentinel']);
     });
   });

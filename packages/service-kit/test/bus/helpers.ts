@@ -1,19 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'nats';
 
-/** Polls `condition` until it holds (returns its truthy value) or fails after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, condition: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** A fresh subject domain per test so that tests sharing one nats-server never see each other's streams. */
 export function uniqueDomain(): string {
   return `t${randomBytes(5).toString('hex')}`;

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
+import { sleep, until } from '@diaspora/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openCache } from '../../src/cache/open.js';
 import { RedisCache } from '../../src/cache/redis.js';
 import type { Cache } from '../../src/cache/types.js';
 import { RateLimiter } from '../../src/rate-limit.js';
-import { sleep, waitFor } from '../bus/helpers.js';
 
 interface Adapter {
   /** A URL for `openCache`; each call may return a new one (memory) or the shared server (Redis). */
@@ -53,7 +53,10 @@ export function describeCacheContract(name: string, adapter: Adapter): void {
       await cache.set('reset', 'c', 150);
       await cache.set('reset', 'd');
       expect(await cache.get('short')).toBe('a');
-      await waitFor('the short value to expire', async () => (await cache.get('short')) === null, 3000);
+      await until(async () => (await cache.get('short')) === null, {
+        what: 'the short value to expire',
+        timeoutMs: 3000,
+      });
       expect(await cache.get('forever')).toBe('b');
       expect(await cache.get('reset')).toBe('d');
     });
@@ -63,7 +66,7 @@ export function describeCacheContract(name: string, adapter: Adapter): void {
       expect(await cache.setIfAbsent('lock', 'owner-1', 150)).toBe(true);
       expect(await cache.setIfAbsent('lock', 'owner-2', 150)).toBe(false);
       expect(await cache.get('lock')).toBe('owner-1');
-      await waitFor('the lock to expire', async () => (await cache.get('lock')) === null, 3000);
+      await until(async () => (await cache.get('lock')) === null, { what: 'the lock to expire', timeoutMs: 3000 });
       expect(await cache.setIfAbsent('lock', 'owner-3', 5000)).toBe(true);
       expect(await cache.get('lock')).toBe('owner-3');
       await cache.delete('lock');
@@ -90,7 +93,7 @@ export function describeCacheContract(name: string, adapter: Adapter): void {
       expect([second.value, third.value]).toEqual([2, 3]);
       expect(third.ttlMs).toBeLessThanOrEqual(first.ttlMs);
       expect(await cache.get('hits')).toBe('3');
-      await waitFor('the window to end', async () => (await cache.get('hits')) === null, 3000);
+      await until(async () => (await cache.get('hits')) === null, { what: 'the window to end', timeoutMs: 3000 });
       const next = await cache.increment('hits', 400);
       expect(next.value).toBe(1);
       expect(next.ttlMs).toBeGreaterThan(300);
@@ -103,7 +106,7 @@ export function describeCacheContract(name: string, adapter: Adapter): void {
       expect(hit.value).toBe(8);
       expect(hit.ttlMs).toBeGreaterThan(0);
       expect(hit.ttlMs).toBeLessThanOrEqual(200);
-      await waitFor('the counter to expire', async () => (await cache.get('legacy')) === null, 3000);
+      await until(async () => (await cache.get('legacy')) === null, { what: 'the counter to expire', timeoutMs: 3000 });
     });
 
     it('counts concurrent increments once each', async () => {
@@ -187,7 +190,10 @@ export function describeCacheContract(name: string, adapter: Adapter): void {
       expect(decision.resetMs).toBeLessThanOrEqual(150);
       const key = `ratelimit:yearly:user:1:${window}`;
       expect(await cache.get(key)).toBe('1');
-      await waitFor('the counter to expire with its window', async () => (await cache.get(key)) === null, 3000);
+      await until(async () => (await cache.get(key)) === null, {
+        what: 'the counter to expire with its window',
+        timeoutMs: 3000,
+      });
     });
 
     it('shares a limit between limiters on one namespace and separates limiter names', async () => {

@@ -209,7 +209,7 @@ describe('input every route shares', () => {
       ['/things/a%00b', { name: 'x', tags: [] }, 'params.id'],
       ['/things/a?note=x%00', { name: 'x', tags: [] }, 'querystring.note'],
       ['/things/a', { name: 'x', tags: ['ok', 'b\u0000d'] }, 'tags[1]'],
-      ['/things/a', { name: 'x', tags: [], ['k\u0000']: 1 }, 'k\u0000'],
+      ['/things/a', { name: 'x', tags: [], 'k\u0000': 1 }, 'k\u0000'],
     ];
     for (const [url, payload, field] of cases) {
       const response = await put(url, payload);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { sleep } from '@diaspora/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openPresence } from '../../src/presence/open.js';
 import type { PresenceRegistry } from '../../src/presence/types.js';
-import { sleep } from '../bus/helpers.js';
 
 interface Adapter {
   url(): string;

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { sleep, until } from '@diaspora/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryRealtime } from '../../src/realtime/memory.js';
 import { NatsRealtime } from '../../src/realtime/nats.js';
 import { openRealtime } from '../../src/realtime/open.js';
 import type { RealtimeBus, RealtimeMessage } from '../../src/realtime/types.js';
-import { sleep, waitFor } from '../bus/helpers.js';
 
 interface Adapter {
   /** Two handles on one broker, as two instances of a service would have. */
@@ -45,7 +45,7 @@ export function describeRealtimeContract(name: string, adapter: Adapter): void {
       await b.flush();
       for (let i = 0; i < 50; i++) a.publish(subject('user', 'usr_1'), bytes(`m${i}`));
       expect(inbox.seen).toHaveLength(0); // asynchronous delivery
-      await waitFor('50 messages', () => inbox.seen.length === 50);
+      await until(() => inbox.seen.length === 50, { what: '50 messages' });
       expect(inbox.texts()).toEqual(Array.from({ length: 50 }, (_, i) => `m${i}`));
       expect(inbox.seen[0]!.subject).toBe(subject('user', 'usr_1'));
     });
@@ -58,7 +58,7 @@ export function describeRealtimeContract(name: string, adapter: Adapter): void {
       const other = record(b, subject('user', 'usr_2'));
       await Promise.all([a.flush(), b.flush()]);
       a.publish(subject('user', 'usr_1'), bytes('hello'));
-      await waitFor('both subscribers', () => first.seen.length === 1 && second.seen.length === 1);
+      await until(() => first.seen.length === 1 && second.seen.length === 1, { what: 'both subscribers' });
       await sleep(50);
       expect(other.seen).toHaveLength(0);
     });
@@ -71,7 +71,7 @@ export function describeRealtimeContract(name: string, adapter: Adapter): void {
       await bus.flush();
       bus.publish(subject('presence', 'usr_1'), bytes('1'));
       bus.publish(subject('presence', 'usr_1', 'extra'), bytes('2'));
-      await waitFor('tail gets both', () => tail.seen.length === 2);
+      await until(() => tail.seen.length === 2, { what: 'tail gets both' });
       await sleep(50);
       expect(star.texts()).toEqual(['1']);
     });
@@ -84,7 +84,7 @@ export function describeRealtimeContract(name: string, adapter: Adapter): void {
       const inbox = record(b, subject('user', 'usr_1'));
       await b.flush();
       a.publish(subject('user', 'usr_1'), bytes('after'));
-      await waitFor('the later message', () => inbox.seen.length >= 1);
+      await until(() => inbox.seen.length >= 1, { what: 'the later message' });
       await sleep(50);
       expect(inbox.texts()).toEqual(['after']);
     });
@@ -99,12 +99,12 @@ export function describeRealtimeContract(name: string, adapter: Adapter): void {
       const dropped = record(b, subject('user', 'usr_1'));
       await b.flush();
       a.publish(subject('user', 'usr_1'), bytes('one'));
-      await waitFor('first message', () => kept.seen.length === 1 && dropped.seen.length === 1);
+      await until(() => kept.seen.length === 1 && dropped.seen.length === 1, { what: 'first message' });
       dropped.subscription.unsubscribe();
       throwing.unsubscribe();
       await b.flush();
       a.publish(subject('user', 'usr_1'), bytes('two'));
-      await waitFor('second message', () => kept.seen.length === 2);
+      await until(() => kept.seen.length === 2, { what: 'second message' });
       await sleep(50);
       expect(dropped.texts()).toEqual(['one']);
 

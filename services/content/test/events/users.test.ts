@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserDeleted, UserProfileUpdated, UserRegistered } from '@diaspora/events';
+import { until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, member, publish, startContent, until } from '../fixtures.js';
+import { bearer, member, publish, startContent } from '../fixtures.js';
 
 // Unknown to the (fake) user service: the content service only learns about this member from events.
 const newcomer = member({ displayName: 'Newcomer' });

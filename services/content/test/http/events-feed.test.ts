@@ -1,7 +1,8 @@
 import { EventCanceled, EventPublished, EventUpdated } from '@diaspora/events';
 import { newId } from '@diaspora/service-kit';
+import { until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, member, publish, startContent, until } from '../fixtures.js';
+import { bearer, member, publish, startContent } from '../fixtures.js';
 
 const viewer = member({ originCountry: 'SN', residenceCountry: 'FR', residenceCity: 'Paris' });
 let ctx: Awaited<ReturnType<typeof startContent>>;

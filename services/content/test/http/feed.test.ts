@@ -1,6 +1,7 @@
 import { BlockCreated, FollowCreated, FollowDeleted } from '@diaspora/events';
+import { until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, type Member, member, publish, startContent, until } from '../fixtures.js';
+import { bearer, type Member, member, publish, startContent } from '../fixtures.js';
 
 // The viewer: from Senegal, living in Paris; follows `followed`, connected with `friend`.
 const followed = member({
@@ -196,12 +197,15 @@ describe('feed, posts section', () => {
     await feed(viewer);
     for (let i = 0; i < 45; i++) await post(followed, `Burst ${i}`);
     const { db } = ctx.service.context;
-    await until(async () => {
-      const { rows } = await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM processed_events WHERE consumer = 'fan-out'`,
-      );
-      return rows[0]!.n >= 45;
-    }, 15_000);
+    await until(
+      async () => {
+        const { rows } = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM processed_events WHERE consumer = 'fan-out'`,
+        );
+        return rows[0]!.n >= 45;
+      },
+      { timeoutMs: 15_000 },
+    );
     const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM timelines WHERE user_id = $1', [
       viewer.id,
     ]);
@@ -212,13 +216,16 @@ describe('feed, posts section', () => {
   it('never repeats or skips a post while new ones arrive', async () => {
     // Start from a settled state: every post published so far has been fanned out.
     const { db } = ctx.service.context;
-    await until(async () => {
-      const { rows } = await db.query<{ published: number; fanned: number }>(
-        `SELECT (SELECT count(*)::int FROM outbox WHERE subject = 'content.post.published') AS published,
+    await until(
+      async () => {
+        const { rows } = await db.query<{ published: number; fanned: number }>(
+          `SELECT (SELECT count(*)::int FROM outbox WHERE subject = 'content.post.published') AS published,
                 (SELECT count(*)::int FROM processed_events WHERE consumer = 'fan-out') AS fanned`,
-      );
-      return rows[0]!.published === rows[0]!.fanned || undefined;
-    }, 15_000);
+        );
+        return rows[0]!.published === rows[0]!.fanned || undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
     const before = await allPages(viewer, '', 100);
     const seen: string[] = [];
     let cursor: string | null = null as string | null;

@@ -1,6 +1,7 @@
 import { AdminContentRestored, AdminContentTakenDown } from '@diaspora/events';
+import { collectPublished, until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, collect, type Member, member, publish, startContent, until } from '../fixtures.js';
+import { bearer, type Member, member, publish, startContent } from '../fixtures.js';
 
 const author = member({ displayName: 'Author', originCountry: 'CM', residenceCountry: 'FR', residenceCity: 'Lyon' });
 const readers = Array.from({ length: 4 }, () =>
@@ -41,8 +42,8 @@ const act = (who: Member, action: string, targetId: string, targetType = 'post')
 
 describe('automated moderation', () => {
   it('holds clearly violating English text: only its author sees it, nothing is published', async () => {
-    const held = await collect(ctx.service, 'content.moderation.held');
-    const published = await collect(ctx.service, 'content.post.published');
+    const held = await collectPublished(ctx.service, 'content.moderation.held');
+    const published = await collectPublished(ctx.service, 'content.post.published');
     const p = await post('Go back to your country, subhuman', 'en');
     expect(p.moderationState).toBe('held');
     expect((await call('GET', `/api/v1/content/posts/${p.id}`, readers[0]!)).statusCode).toBe(404);
@@ -92,7 +93,7 @@ describe('automated moderation', () => {
 
 describe('reports', () => {
   it('are deduplicated per reporter and hide the content past the threshold', async () => {
-    const flagged = await collect(ctx.service, 'content.moderation.flagged');
+    const flagged = await collectPublished(ctx.service, 'content.moderation.flagged');
     const p = await post('An opinion some will not like');
     const first = await report(readers[0]!, p.id);
     expect(first.statusCode).toBe(201);
@@ -140,7 +141,7 @@ describe('moderators', () => {
   });
 
   it('release a held post: it is published (and announced) for the first time', async () => {
-    const published = await collect(ctx.service, 'content.post.published');
+    const published = await collectPublished(ctx.service, 'content.post.published');
     const p = await post('Go back to your country', 'en');
     const released = await act(ambassadorFR, 'restore', p.id);
     expect(released.json().state).toBe('published');

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { collectPublished, until } from '@diaspora/testing';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, collect, member, startContent, until } from '../fixtures.js';
+import { bearer, member, startContent } from '../fixtures.js';
 
 const mongoUrl = process.env.MONGO_URL;
 const author = member({ originCountry: 'SN', residenceCountry: 'FR', residenceCity: 'Paris' });
@@ -24,8 +25,8 @@ describe.skipIf(!mongoUrl)('CONTENT_STORE=mongodb (skipped unless MONGO_URL is s
   });
 
   it('posts, likes, comments and the feed work, and events reach the bus through the document outbox', async () => {
-    const published = await collect(ctx.service, 'content.post.published');
-    const likes = await collect(ctx.service, 'content.like.created');
+    const published = await collectPublished(ctx.service, 'content.post.published');
+    const likes = await collectPublished(ctx.service, 'content.like.created');
     const created = await ctx.app.inject({
       method: 'POST',
       url: '/api/v1/content/posts',

@@ -1,5 +1,6 @@
+import { collectPublished, until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, collect, type Member, member, startContent, until } from '../fixtures.js';
+import { bearer, type Member, member, startContent } from '../fixtures.js';
 
 const amina = member({ displayName: 'Amina', originCountry: 'SN', residenceCountry: 'FR', residenceCity: 'Paris' });
 const kofi = member({ displayName: 'Kofi', originCountry: 'GH', residenceCountry: 'CA', residenceCity: 'Toronto' });
@@ -51,7 +52,7 @@ async function upload(who: Member, content = PNG, name = 'photo.png', type = 'im
 
 describe('posts', () => {
   it('publishes a post with parsed text, detected language, the author’s community and an event', async () => {
-    const published = await collect(ctx.service, 'content.post.published');
+    const published = await collectPublished(ctx.service, 'content.post.published');
     const post = await createPost(amina, {
       text: `Bonjour à toute la communauté sénégalaise de Paris ! #Teranga @${kofi.id} https://example.org/agenda.`,
       tags: ['Culture'],
@@ -153,7 +154,7 @@ describe('posts', () => {
   });
 
   it('likes are idempotent and counted; one like event', async () => {
-    const likes = await collect(ctx.service, 'content.like.created');
+    const likes = await collectPublished(ctx.service, 'content.like.created');
     const post = await createPost(amina, { text: 'Like me' });
     const first = await call('POST', `/api/v1/content/posts/${post.id}/likes`, kofi);
     const second = await call('POST', `/api/v1/content/posts/${post.id}/likes`, kofi);
@@ -172,7 +173,7 @@ describe('posts', () => {
   });
 
   it('comments, one level of replies, and signed comment cursors', async () => {
-    const comments = await collect(ctx.service, 'content.comment.created');
+    const comments = await collectPublished(ctx.service, 'content.comment.created');
     const post = await createPost(amina, { text: 'Discuss' });
     const top = await call('POST', `/api/v1/content/posts/${post.id}/comments`, kofi, { text: 'Great idea' });
     expect(top.statusCode).toBe(201);
@@ -210,7 +211,7 @@ describe('posts', () => {
   });
 
   it('shares and quote-shares count, embed the original and announce the share', async () => {
-    const shared = await collect(ctx.service, 'content.post.shared');
+    const shared = await collectPublished(ctx.service, 'content.post.shared');
     const post = await createPost(kofi, { text: 'Worth sharing' });
     const plain = await call('POST', `/api/v1/content/posts/${post.id}/shares`, amina, {});
     const quote = await call('POST', `/api/v1/content/posts/${post.id}/shares`, lea, { text: 'So true' });

@@ -1,18 +1,9 @@
 import { UserDeleted } from '@diaspora/events';
+import { collectPublished, until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendReminder } from '../../src/jobs/worker.js';
 import { PgEventStore } from '../../src/store/events-repository.js';
-import {
-  collect,
-  createEvent,
-  deliver,
-  endEvent,
-  type Harness,
-  member,
-  register,
-  startEventService,
-  until,
-} from '../fixtures.js';
+import { createEvent, deliver, endEvent, type Harness, member, register, startEventService } from '../fixtures.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -23,7 +14,7 @@ afterAll(async () => h?.close());
 
 describe('reminders (pg-boss on the service database)', () => {
   it('are planned with the event and announced to confirmed registrants when due', async () => {
-    const due = await collect(h.service, 'events.reminder.due');
+    const due = await collectPublished(h.service, 'events.reminder.due');
     const start = new Date(Date.now() + 122_000);
     const event = await createEvent(h.app, member(), {
       startsAt: start.toISOString(),
@@ -38,7 +29,9 @@ describe('reminders (pg-boss on the service database)', () => {
       [event.id],
     );
     expect(rows.map((row) => row.minutes)).toEqual(['2']); // the 24 h reminder is already past
-    const reminder = await until(() => due.find((e) => (e.data as { eventId: string }).eventId === event.id), 20_000);
+    const reminder = await until(() => due.find((e) => (e.data as { eventId: string }).eventId === event.id), {
+      timeoutMs: 20_000,
+    });
     expect(reminder.data).toMatchObject({
       minutesBefore: 2,
       userIds: [guest.id],
@@ -91,6 +84,7 @@ describe('erasure on users.user.deleted', () => {
     await until(
       async () =>
         (await db.query('SELECT 1 FROM processed_events WHERE event_id = $1', [envelope.id])).rows.length === 1,
+      { timeoutMs: 10_000 },
     );
 
     expect((await db.query('SELECT 1 FROM registrations WHERE user_id = $1', [leaver.id])).rows).toHaveLength(0);

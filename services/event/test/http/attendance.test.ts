@@ -1,8 +1,8 @@
 import { RoleAppointed } from '@diaspora/events';
+import { collectPublished, until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ambassador,
-  collect,
   consul,
   createEvent,
   deliver,
@@ -12,7 +12,6 @@ import {
   register,
   startEventService,
   superUser,
-  until,
 } from '../fixtures.js';
 
 let h: Harness;
@@ -30,7 +29,7 @@ const rate = (eventId: string, who: { headers: Record<string, string> }, body: R
 
 describe('check-in', () => {
   it('checks a registration in once; the second scan says who and when', async () => {
-    const recorded = await collect(h.service, 'events.checkin.recorded');
+    const recorded = await collectPublished(h.service, 'events.checkin.recorded');
     const organizer = member();
     const event = await createEvent(h.app, organizer);
     const guest = member();
@@ -50,7 +49,9 @@ describe('check-in', () => {
       checkedInBy: organizer.id,
       checkedInAt: first.json().checkedInAt,
     });
-    await until(() => recorded.find((e) => (e.data as { registrationId: string }).registrationId === registration.id));
+    await until(() => recorded.find((e) => (e.data as { registrationId: string }).registrationId === registration.id), {
+      timeoutMs: 10_000,
+    });
   });
 
   it('rejects a code of another event, an unknown code and a waitlisted registration', async () => {
@@ -105,7 +106,7 @@ describe('check-in', () => {
 
 describe('ratings', () => {
   it('opens after the end, to attendees only, once; the summary averages them', async () => {
-    const submitted = await collect(h.service, 'events.rating.submitted');
+    const submitted = await collectPublished(h.service, 'events.rating.submitted');
     const organizer = member();
     const event = await createEvent(h.app, organizer, { capacity: 2 });
     const [came, noShow, waiting, stranger] = [member(), member(), member(), member()];
@@ -136,7 +137,9 @@ describe('ratings', () => {
       headers: member().headers,
     });
     expect(summary.json()).toMatchObject({ ratings: 1, eventQuality: 5, venueQuality: 3, overall: 4.2 });
-    const envelope = await until(() => submitted.find((e) => (e.data as { eventId: string }).eventId === event.id));
+    const envelope = await until(() => submitted.find((e) => (e.data as { eventId: string }).eventId === event.id), {
+      timeoutMs: 10_000,
+    });
     expect(envelope.data).toMatchObject({ userId: came.id, organizerId: organizer.id, average: 4.2, scores });
   });
 
@@ -164,6 +167,7 @@ describe('consul scorecards', () => {
       async () =>
         (await h.service.context.db.query('SELECT 1 FROM organizer_roles WHERE user_id = $1', [lyon.id])).rows
           .length === 1,
+      { timeoutMs: 10_000 },
     );
     const venue = { name: 'Salle', address: '1 quai', city: 'Lyon', country: 'FR', lat: 45.76, lon: 4.83 };
     const held = await createEvent(h.app, lyon, { type: 'local', venue });

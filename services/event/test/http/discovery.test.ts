@@ -1,4 +1,5 @@
 import { UserProfileUpdated } from '@diaspora/events';
+import { until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   actor,
@@ -12,7 +13,6 @@ import {
   member,
   register,
   startEventService,
-  until,
 } from '../fixtures.js';
 
 const amina = fakeUser({ originCountry: 'SN', residenceCountry: 'FR', residenceCity: 'Paris' });
@@ -182,11 +182,14 @@ describe('personalized and popular', () => {
       changed: ['residenceCountry', 'residenceCity'],
       updatedAt: new Date().toISOString(),
     });
-    const moved = await until(async () => {
-      const response = await h.app.inject({ url: '/api/v1/events/upcoming', headers });
-      const page = response.json() as { items: { id: string }[]; audience: { residenceCity: string } };
-      return page.audience.residenceCity === 'Berlin' ? page : undefined;
-    });
+    const moved = await until(
+      async () => {
+        const response = await h.app.inject({ url: '/api/v1/events/upcoming', headers });
+        const page = response.json() as { items: { id: string }[]; audience: { residenceCity: string } };
+        return page.audience.residenceCity === 'Berlin' ? page : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
     expect(idsOf(moved)).toEqual([ids.dakar, ids.berlin]);
   });
 

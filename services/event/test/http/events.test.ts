@@ -1,7 +1,7 @@
+import { collectPublished, until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ambassador,
-  collect,
   consul,
   createEvent,
   eventBody,
@@ -12,7 +12,6 @@ import {
   register,
   startEventService,
   superUser,
-  until,
 } from '../fixtures.js';
 
 let h: Harness;
@@ -26,7 +25,7 @@ const post = (who: { headers: Record<string, string> }, body: Record<string, unk
 
 describe('creating events', () => {
   it('lets any member create a free event and publishes its snapshot through the outbox', async () => {
-    const published = await collect(h.service, 'events.event.published');
+    const published = await collectPublished(h.service, 'events.event.published');
     const organizer = member();
     const event = await createEvent(h.app, organizer, { title: 'Free meetup' });
     expect(event).toMatchObject({
@@ -41,7 +40,9 @@ describe('creating events', () => {
       city: 'Paris',
       languages: ['fr', 'en'],
     });
-    const envelope = await until(() => published.find((e) => (e.data as { eventId: string }).eventId === event.id));
+    const envelope = await until(() => published.find((e) => (e.data as { eventId: string }).eventId === event.id), {
+      timeoutMs: 10_000,
+    });
     expect(envelope.data).toMatchObject({ title: 'Free meetup', online: false, lat: paris.lat, country: 'FR' });
   });
 
@@ -164,8 +165,8 @@ describe('editing and canceling', () => {
   });
 
   it('cancels: registrants are told, the event is marked, registering is refused', async () => {
-    const canceledRegistrations = await collect(h.service, 'events.registration.canceled');
-    const canceledEvents = await collect(h.service, 'events.event.canceled');
+    const canceledRegistrations = await collectPublished(h.service, 'events.registration.canceled');
+    const canceledEvents = await collectPublished(h.service, 'events.event.canceled');
     const organizer = member();
     const event = await createEvent(h.app, organizer, { capacity: 1 });
     const [a, b] = [member(), member()];
@@ -183,11 +184,16 @@ describe('editing and canceling', () => {
     });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ status: 'canceled', cancelReason: 'Venue flooded' });
-    await until(() => canceledEvents.some((e) => (e.data as { eventId: string }).eventId === event.id));
-    const told = await until(() => {
-      const mine = canceledRegistrations.filter((e) => (e.data as { eventId: string }).eventId === event.id);
-      return mine.length === 2 ? mine : undefined;
+    await until(() => canceledEvents.some((e) => (e.data as { eventId: string }).eventId === event.id), {
+      timeoutMs: 10_000,
     });
+    const told = await until(
+      () => {
+        const mine = canceledRegistrations.filter((e) => (e.data as { eventId: string }).eventId === event.id);
+        return mine.length === 2 ? mine : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
     expect(told.map((e) => (e.data as { userId: string; reason: string }).reason)).toEqual([
       'event_canceled',
       'event_canceled',

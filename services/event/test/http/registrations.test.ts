@@ -1,16 +1,8 @@
 import { TicketPaid } from '@diaspora/events';
+import { collectPublished, until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../src/store/migrations.js';
-import {
-  collect,
-  createEvent,
-  deliver,
-  type Harness,
-  member,
-  register,
-  startEventService,
-  until,
-} from '../fixtures.js';
+import { createEvent, deliver, type Harness, member, register, startEventService } from '../fixtures.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -24,7 +16,7 @@ const cancel = (eventId: string, who: { headers: Record<string, string> }) =>
 
 describe('registration', () => {
   it('confirms with a check-in code and QR payload; a second registration is 409', async () => {
-    const created = await collect(h.service, 'events.registration.created');
+    const created = await collectPublished(h.service, 'events.registration.created');
     const event = await createEvent(h.app, member(), { capacity: 2 });
     const alice = member();
     const response = await register(h.app, event.id, alice);
@@ -40,8 +32,9 @@ describe('registration', () => {
       registrationStatus: 'confirmed',
       status: 409,
     });
-    const envelope = await until(() =>
-      created.find((e) => (e.data as { registrationId: string }).registrationId === registration.id),
+    const envelope = await until(
+      () => created.find((e) => (e.data as { registrationId: string }).registrationId === registration.id),
+      { timeoutMs: 10_000 },
     );
     expect(envelope.data).toMatchObject({
       status: 'confirmed',
@@ -84,7 +77,7 @@ describe('registration', () => {
       ),
     );
     const confirmedIndex = statuses.indexOf('confirmed');
-    const promoted = await collect(h.service, 'events.registration.promoted');
+    const promoted = await collectPublished(h.service, 'events.registration.promoted');
     expect((await cancel(event.id, people[confirmedIndex]!)).json().status).toBe('canceled');
     const first = await h.app.inject({
       url: `/api/v1/events/${event.id}/registrations/me`,
@@ -97,7 +90,9 @@ describe('registration', () => {
       headers: byPosition.get(2)!.headers,
     });
     expect(second.json()).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
-    await until(() => promoted.find((e) => (e.data as { userId: string }).userId === byPosition.get(1)!.id));
+    await until(() => promoted.find((e) => (e.data as { userId: string }).userId === byPosition.get(1)!.id), {
+      timeoutMs: 10_000,
+    });
     const after = (await h.app.inject({ url: `/api/v1/events/${event.id}`, headers: member().headers })).json();
     expect(after).toMatchObject({ registeredCount: 50, waitlistCount: 149 });
   }, 60_000);
@@ -164,7 +159,7 @@ describe('registration', () => {
 
 describe('premium events and payment', () => {
   it('holds a seat pending payment; payments.ticket.paid confirms it exactly once', async () => {
-    const promoted = await collect(h.service, 'events.registration.promoted');
+    const promoted = await collectPublished(h.service, 'events.registration.promoted');
     const event = await createEvent(h.app, member(), {
       type: 'premium',
       priceCents: 1500,
@@ -188,10 +183,13 @@ describe('premium events and payment', () => {
       at: new Date().toISOString(),
     };
     const envelope = await deliver(h.service, TicketPaid, ticket);
-    await until(async () => {
-      const mine = await h.app.inject({ url: `/api/v1/events/${event.id}/registrations/me`, headers: payer.headers });
-      return mine.json().status === 'confirmed' ? mine.json() : undefined;
-    });
+    await until(
+      async () => {
+        const mine = await h.app.inject({ url: `/api/v1/events/${event.id}/registrations/me`, headers: payer.headers });
+        return mine.json().status === 'confirmed' ? mine.json() : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
     // Redelivery of the same event, and a second event for the same payment: no second effect.
     await deliver(h.service, TicketPaid, ticket, envelope.id);
     await deliver(h.service, TicketPaid, ticket);
@@ -223,17 +221,20 @@ describe('premium events and payment', () => {
       currency: 'EUR',
       at: new Date().toISOString(),
     });
-    await until(async () => {
-      const { rows } = await h.service.context.db.query('SELECT 1 FROM ticket_payments WHERE payment_id = $1', [
-        'pay_early',
-      ]);
-      return rows.length === 1;
-    });
+    await until(
+      async () => {
+        const { rows } = await h.service.context.db.query('SELECT 1 FROM ticket_payments WHERE payment_id = $1', [
+          'pay_early',
+        ]);
+        return rows.length === 1;
+      },
+      { timeoutMs: 10_000 },
+    );
     expect((await register(h.app, event.id, early)).json().status).toBe('confirmed');
   });
 
   it('releases an unpaid hold when it expires (durable job) and gives the seat to the waitlist', async () => {
-    const canceled = await collect(h.service, 'events.registration.canceled');
+    const canceled = await collectPublished(h.service, 'events.registration.canceled');
     const event = await createEvent(h.app, member(), {
       type: 'premium',
       priceCents: 1500,
@@ -252,7 +253,9 @@ describe('premium events and payment', () => {
       [QUEUES.holdExpiry, held.id],
     );
     expect(jobs.rowCount).toBe(1);
-    await until(() => canceled.find((e) => (e.data as { registrationId: string }).registrationId === held.id), 15_000);
+    await until(() => canceled.find((e) => (e.data as { registrationId: string }).registrationId === held.id), {
+      timeoutMs: 15_000,
+    });
     const promotedNext = await h.app.inject({
       url: `/api/v1/events/${event.id}/registrations/me`,
       headers: next.headers,

@@ -1,16 +1,9 @@
 import { BlockCreated, UserDeleted } from '@diaspora/events';
 import { commonV1, createClient } from '@diaspora/proto';
 import { buildEnvelope, encodeEnvelope } from '@diaspora/service-kit';
+import { until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  fakeUser,
-  type MessagingTestService,
-  startMessaging,
-  startUsers,
-  tokenFor,
-  waitFor,
-} from '../fixtures.js';
+import { bearer, fakeUser, type MessagingTestService, startMessaging, startUsers, tokenFor } from '../fixtures.js';
 
 const amina = fakeUser('Amina');
 const kofi = fakeUser('Kofi');
@@ -111,12 +104,16 @@ describe('erasure on users.user.deleted', () => {
     });
 
     const event = await publish(UserDeleted, { userId: amina.id, deletedAt: new Date().toISOString() });
-    await waitFor('the erasure', async () => {
-      const { rows } = await service.context.db.query('SELECT count(*)::int AS n FROM messages WHERE sender_id = $1', [
-        amina.id,
-      ]);
-      return rows[0]!.n === 0;
-    });
+    await until(
+      async () => {
+        const { rows } = await service.context.db.query(
+          'SELECT count(*)::int AS n FROM messages WHERE sender_id = $1',
+          [amina.id],
+        );
+        return rows[0]!.n === 0;
+      },
+      { what: 'the erasure' },
+    );
 
     const history = (await api('GET', `/conversations/${direct}/messages`, kofi)).json().items;
     expect(history.map((m: { body: object; senderId: string }) => [m.senderId, m.body])).toEqual([
@@ -174,7 +171,9 @@ describe('users.block.created', () => {
         subject: envelope.subject,
         data: encodeEnvelope(envelope),
       });
-      await waitFor('the cache to be forgotten', async () => (await open([kofi.id, awa.id], 'b')).statusCode === 403);
+      await until(async () => (await open([kofi.id, awa.id], 'b')).statusCode === 403, {
+        what: 'the cache to be forgotten',
+      });
       const { rows } = await isolated.context.db.query('SELECT blocker_id, blocked_id FROM blocks');
       expect(rows).toEqual([{ blocker_id: kofi.id, blocked_id: moussa.id }]);
     } finally {

@@ -1,15 +1,8 @@
 import { BlockCreated, BlockDeleted, MessageCreated } from '@diaspora/events';
 import { buildEnvelope, decodeEnvelope, encodeEnvelope } from '@diaspora/service-kit';
+import { until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  fakeUser,
-  type MessagingTestService,
-  startMessaging,
-  startUsers,
-  tokenFor,
-  waitFor,
-} from '../fixtures.js';
+import { bearer, fakeUser, type MessagingTestService, startMessaging, startUsers, tokenFor } from '../fixtures.js';
 
 const amina = fakeUser('Amina');
 const kofi = fakeUser('Kofi');
@@ -151,14 +144,19 @@ describe('sending', () => {
       });
     };
     await event(BlockCreated);
-    const blocked = await waitFor('the block', async () => {
-      const response = await send(kofi, direct, text('hello?'));
-      return response.statusCode === 403 ? response : undefined;
-    });
+    const blocked = await until(
+      async () => {
+        const response = await send(kofi, direct, text('hello?'));
+        return response.statusCode === 403 ? response : undefined;
+      },
+      { what: 'the block' },
+    );
     expect(blocked!.json().type).toMatch(/messaging-not-allowed$/);
     expect((await send(amina, direct, text('from the blocker too'))).statusCode).toBe(403);
     await event(BlockDeleted);
-    await waitFor('the block to be lifted', async () => (await send(kofi, direct, text('back'))).statusCode === 201);
+    await until(async () => (await send(kofi, direct, text('back'))).statusCode === 201, {
+      what: 'the block to be lifted',
+    });
   });
 });
 

@@ -1,18 +1,11 @@
 import { TierChanged } from '@diaspora/events';
 import { buildEnvelope, encodeEnvelope } from '@diaspora/service-kit';
+import { until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaService } from '../../src/domain/media-service.js';
 import { PgMediaStore } from '../../src/store/media-repository.js';
 import { openMediaStorage } from '../../src/store/media-storage.js';
-import {
-  bearer,
-  fakeUser,
-  type MessagingTestService,
-  startMessaging,
-  startUsers,
-  tokenFor,
-  waitFor,
-} from '../fixtures.js';
+import { bearer, fakeUser, type MessagingTestService, startMessaging, startUsers, tokenFor } from '../fixtures.js';
 
 const amina = fakeUser('Amina');
 const kofi = fakeUser('Kofi');
@@ -94,7 +87,9 @@ describe('free tier quotas', () => {
       at: new Date(Date.now() + 2000).toISOString(), // after the token was issued
     });
     await service.context.bus.publish({ id: envelope.id, subject: envelope.subject, data: encodeEnvelope(envelope) });
-    await waitFor('the premium tier', async () => (await send(kofi, conversation, 'k5', oldToken)).statusCode === 201);
+    await until(async () => (await send(kofi, conversation, 'k5', oldToken)).statusCode === 201, {
+      what: 'the premium tier',
+    });
   });
 });
 

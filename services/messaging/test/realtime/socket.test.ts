@@ -1,4 +1,5 @@
 import { createClient, messagingV1 } from '@diaspora/proto';
+import { sleep } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import {
@@ -6,7 +7,6 @@ import {
   clientId,
   fakeUser,
   type MessagingTestService,
-  sleep,
   startMessaging,
   startUsers,
   TestClient,

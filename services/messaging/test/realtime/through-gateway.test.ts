@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { sleep } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
   clientId,
   fakeUser,
   type MessagingTestService,
-  sleep,
   startGatewayFor,
   startMessaging,
   startUsers,

@@ -1,6 +1,4 @@
-import type { EventEnvelope } from '@diaspora/events';
-import { decodeEnvelope } from '@diaspora/service-kit';
-import { freshDatabase } from '@diaspora/testing';
+import { collectPublished, freshDatabase, until } from '@diaspora/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { register, startUserService, type UserTestService } from '../fixtures.js';
 
@@ -9,31 +7,11 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((service) => service.close()));
 });
 
-async function collect(service: UserTestService, subject: string) {
-  const received: EventEnvelope[] = [];
-  await service.context.bus.subscribe({
-    subject,
-    durable: `test-${Math.random().toString(36).slice(2)}`,
-    handler: async (delivery) => void received.push(decodeEnvelope(delivery.data)),
-  });
-  return received;
-}
-
-async function until<T>(probe: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('users.user.registered', () => {
   it('reaches the bus through the outbox with the community fields and no contact data', async () => {
     const service = await startUserService();
     started.push(service);
-    const received = await collect(service, 'users.user.registered');
+    const received = await collectPublished(service, 'users.user.registered');
     const session = await register(service.app, {
       originCountry: 'CM',
       residenceCountry: 'DE',
@@ -65,7 +43,7 @@ describe('users.user.registered', () => {
     // Second process on the same database: its relay publishes what the first one left behind.
     const successor = await startUserService({ workers: false, env: { DATABASE_URL: databaseUrl, BUS_URL: busUrl } });
     started.push(successor);
-    const received = await collect(successor, 'users.user.registered');
+    const received = await collectPublished(successor, 'users.user.registered');
     await successor.startWorkers();
     await until(() => (received.length >= 2 ? received : undefined));
     expect(received.map((event) => (event.data as { userId: string }).userId).sort()).toEqual(

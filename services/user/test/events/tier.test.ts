@@ -1,5 +1,6 @@
 import { type EventEnvelope, SubscriptionActivated, SubscriptionCanceled } from '@diaspora/events';
 import { buildEnvelope, encodeEnvelope } from '@diaspora/service-kit';
+import { until } from '@diaspora/testing';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, outboxEvents, register, startUserService, type UserTestService } from '../fixtures.js';
@@ -21,16 +22,6 @@ const subscription = (userId: string, subscriptionId: string, at: string) => ({
 /** Publishes like a relay would; a different message id gets past the bus dedup, like a late republish. */
 async function deliver(envelope: EventEnvelope, messageId = envelope.id) {
   await service.context.bus.publish({ id: messageId, subject: envelope.subject, data: encodeEnvelope(envelope) });
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 const tierOf = async (userId: string) =>
