@@ -1,47 +1,10 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger } from '@diaspora/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningPlatform, startAllInOne } from '../src/platform.js';
+import { testPlatform } from './fixtures.js';
 
-const root = join(import.meta.dirname, '../../..');
-const dataDir = mkdtempSync(join(tmpdir(), 'diaspora-e2e-'));
-chmodSync(dataDir, 0o755); // reachable by the postgres user when tests run as root
-const boot = () =>
-  startAllInOne({
-    root,
-    dataDir,
-    gateway: { host: '127.0.0.1', port: 0 },
-    postgresPort: 0,
-    httpPortBase: 0,
-    grpcPortBase: 0,
-    logLevel: 'silent',
-    loggerFor: (service) => createLogger({ service, level: 'silent' }),
-    env: { BCRYPT_COST: '4' },
-  });
-
-let platform: RunningPlatform;
-beforeAll(async () => {
-  platform = await boot();
-});
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-const api = async (method: string, path: string, body?: unknown, token?: string) => {
-  const response = await fetch(`${platform.gatewayUrl}${path}`, {
-    method,
-    headers: {
-      ...(body ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-};
+const platform = testPlatform('e2e');
+const { api } = platform;
+beforeAll(() => platform.boot());
+afterAll(() => platform.dispose());
 
 const member = {
   email: 'kofi.mensah@example.com',
@@ -97,7 +60,7 @@ describe('all-in-one, through the gateway', () => {
 
   it('keeps data across a restart (persistent embedded PostgreSQL)', async () => {
     await platform.stop();
-    platform = await boot();
+    await platform.boot();
     const login = await api('POST', '/api/v1/users/auth/login', { email: member.email, password: member.password });
     expect(login.status).toBe(200);
   });

@@ -1,51 +1,18 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger } from '@diaspora/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningPlatform, startAllInOne } from '../src/platform.js';
+import { type Json, testPlatform } from './fixtures.js';
 
 // The user service's flows through the gateway, as a client sees them in all-in-one mode: verification codes read
 // from GET /dev/outbox, the super user from SUPERUSER_*, appointments, the graph, privacy and GDPR.
-const root = join(import.meta.dirname, '../../..');
-const dataDir = mkdtempSync(join(tmpdir(), 'diaspora-user-flows-'));
-chmodSync(dataDir, 0o755);
 const SUPER = { email: 'admin@diaspora.test', password: 'correct horse battery staple' };
 
-let platform: RunningPlatform;
-beforeAll(async () => {
-  platform = await startAllInOne({
-    root,
-    dataDir,
-    gateway: { host: '127.0.0.1', port: 0 },
-    postgresPort: 0,
-    httpPortBase: 0,
-    grpcPortBase: 0,
-    logLevel: 'silent',
-    loggerFor: (service) => createLogger({ service, level: 'silent' }),
-    services: ['user'],
-    env: { BCRYPT_COST: '4', SUPERUSER_EMAIL: SUPER.email, SUPERUSER_PASSWORD: SUPER.password },
-  });
+const platform = testPlatform('user-flows', {
+  services: ['user'],
+  env: { SUPERUSER_EMAIL: SUPER.email, SUPERUSER_PASSWORD: SUPER.password },
 });
-afterAll(async () => {
-  await platform?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const { api } = platform;
+beforeAll(() => platform.boot());
+afterAll(() => platform.dispose());
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON answers of many shapes
-type Json = any;
-const api = async (method: string, path: string, body?: unknown, token?: string) => {
-  const response = await fetch(`${platform.gatewayUrl}${path}`, {
-    method,
-    headers: {
-      ...(body ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Json };
-};
 const outbox = async (to: string) => (await api('GET', `/dev/outbox?to=${encodeURIComponent(to)}`)).body.messages;
 
 async function member(email: string, country = 'SN') {
