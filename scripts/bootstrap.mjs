@@ -117,14 +117,10 @@ async function main() {
       child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
       return;
     }
-    case 'bench': {
-      build();
-      run(process.execPath, [join(root, 'bench/dist/run.js'), ...args]);
-      return;
-    }
+    case 'bench':
     case 'fuzz': {
       build();
-      run(process.execPath, [join(root, 'bench/dist/fuzz.js'), ...args]);
+      run(process.execPath, [join(root, command === 'bench' ? 'bench/dist/run.js' : 'bench/dist/fuzz.js'), ...args]);
       return;
     }
     default:
