@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    include: ['{packages,services,hosts,bench}/*/test/**/*.test.ts'],
+    include: ['{packages,services,hosts}/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     globalSetup: ['packages/testing/src/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
