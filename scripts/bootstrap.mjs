@@ -67,7 +67,17 @@ function installFingerprint() {
   return hash.digest('hex');
 }
 
+/** A developer's clone runs .githooks/pre-commit (Biome on staged files); not in CI, not over a hooksPath already set. */
+function installGitHooks() {
+  if ((process.env.CI && process.env.CI !== 'false') || !existsSync(join(root, '.git'))) return;
+  const git = (...args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+  const current = git('config', '--get', 'core.hooksPath');
+  if (current.error || current.status !== 1) return; // no git, or some hooksPath is set (ours or the developer's)
+  if (git('config', 'core.hooksPath', '.githooks').status === 0) say('git hooks: .githooks/ (Biome on staged files)');
+}
+
 function ensureInstalled() {
+  installGitHooks();
   const stamp = join(root, 'node_modules/.diaspora-install-stamp');
   const fingerprint = installFingerprint();
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === fingerprint) return;
