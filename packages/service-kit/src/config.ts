@@ -28,6 +28,10 @@ export const baseConfig = {
   HTTP_BODY_LIMIT_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024 }),
   GRPC_DEADLINE_MS: Type.Integer({ default: 2000, minimum: 50 }),
   MIGRATE_ON_BOOT: Type.Boolean({ default: true }),
+  /** HMAC secret of page cursors (at least 32 characters); generated under DATA_DIR when absent. */
+  CURSOR_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  /** Local files of the all-in-one host (media, generated secrets); unset in distributed mode. */
+  DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
   OUTBOX_POLL_MS: Type.Integer({ default: 1000, minimum: 10 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),

@@ -39,6 +39,7 @@ export async function startTestService<P extends TProperties>(
       AUTH_JWKS_URL: await testJwksUrl(),
       JWT_PRIVATE_KEY: testSigningKey().privateKeyPem,
       OUTBOX_POLL_MS: '50',
+      CURSOR_SECRET: 'test-cursor-secret-0123456789abcdefghijklmnop',
       ...options.env,
     },
   });

@@ -12,8 +12,13 @@ import { kitMigrations, Outbox, OutboxRelay } from '../events/outbox.js';
 import { type GrpcBinding, GrpcServer } from '../grpc/server.js';
 import { type HealthCheck, Readiness } from '../health.js';
 import { createHttpApp, type HttpApp } from '../http/app.js';
+import { CursorCodec } from '../http/cursor.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createMetrics, type ServiceMetrics } from '../metrics.js';
+import { serviceSecret } from '../secrets.js';
+import { type Chore, kitChores } from './chores.js';
+import { PollingWorker } from './polling-worker.js';
+import { type UserDataPart, userDataBinding, userDataConsumer } from './user-data.js';
 
 export type ServiceConfig<P extends TProperties> = BaseConfig & Static<TObject<P>>;
 
@@ -28,6 +33,8 @@ export interface ServiceContext<C> {
   outbox: Outbox;
   verifier: TokenVerifier;
   metrics: ServiceMetrics;
+  /** Signs and checks page cursors with the service's CURSOR_SECRET. */
+  cursors: CursorCodec;
 }
 
 /** A background loop the runtime starts after listening and stops on shutdown. */
@@ -40,6 +47,10 @@ export interface ServiceParts {
   routes(app: HttpApp): Promise<void>;
   grpc?: GrpcBinding[];
   consumers?: EventConsumer[];
+  /** GDPR: the kit serves common.v1.UserData and erases on users.user.deleted (see `userData()`). */
+  userData?: UserDataPart;
+  /** Periodic chores (`every(...)`), started with the workers in every instance. */
+  chores?: Chore[];
   workers?: Worker[];
   checks?: Record<string, HealthCheck>;
   close?(): Promise<void>;
@@ -100,6 +111,14 @@ export async function createService<P extends TProperties>(
   const cache = await openCache(config.CACHE_URL, { namespace: definition.name });
   const verifier = new TokenVerifier(keySource, { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
   const outbox = new Outbox(definition.name);
+  const cursors = new CursorCodec(
+    serviceSecret({
+      service: definition.name,
+      name: 'CURSOR_SECRET',
+      given: config.CURSOR_SECRET,
+      dataDir: config.DATA_DIR,
+    }),
+  );
   const context: ServiceContext<ServiceConfig<P>> = {
     name: definition.name,
     config,
@@ -110,6 +129,7 @@ export async function createService<P extends TProperties>(
     outbox,
     verifier,
     metrics,
+    cursors,
   };
 
   const parts = await definition.setup(context);
@@ -129,7 +149,17 @@ export async function createService<P extends TProperties>(
   });
   await app.register(async (scope) => parts.routes(scope as HttpApp));
   await app.ready();
-  const grpc = new GrpcServer(parts.grpc ?? []);
+  const grpc = new GrpcServer([
+    ...(parts.grpc ?? []),
+    ...(parts.userData ? [userDataBinding(definition.name, parts.userData, logger)] : []),
+  ]);
+  const consumers = [...(parts.consumers ?? []), ...(parts.userData ? [userDataConsumer(db, parts.userData)] : [])];
+  const workers: Worker[] = [
+    ...[...kitChores(db, definition.migrations), ...(parts.chores ?? [])].map(
+      (chore) => new PollingWorker(chore.run, { name: chore.name, intervalMs: chore.intervalMs, logger }),
+    ),
+    ...(parts.workers ?? []),
+  ];
   const relay = new OutboxRelay({
     db,
     bus,
@@ -168,7 +198,7 @@ export async function createService<P extends TProperties>(
     },
     async startWorkers() {
       relay.start();
-      for (const consumer of parts.consumers ?? []) {
+      for (const consumer of consumers) {
         const handle = deliveryHandler(consumer, logger);
         subscriptions.push(
           await bus.subscribe({
@@ -188,7 +218,7 @@ export async function createService<P extends TProperties>(
           }),
         );
       }
-      for (const worker of parts.workers ?? []) worker.start();
+      for (const worker of workers) worker.start();
     },
     async close() {
       readiness.drain();
@@ -196,7 +226,7 @@ export async function createService<P extends TProperties>(
       await app.close();
       if (listening) await grpc.stop(config.SHUTDOWN_TIMEOUT_MS / 2);
       await Promise.all(subscriptions.map((subscription) => subscription.stop()));
-      await Promise.all((parts.workers ?? []).map((worker) => worker.stop()));
+      await Promise.all(workers.map((worker) => worker.stop()));
       await relay.stop();
       await parts.close?.();
       await Promise.allSettled([bus.close(), cache.close()]);

@@ -58,15 +58,18 @@ const adapters: [string, () => ObjectStorage][] = [
   [
     'local disk',
     () =>
-      openStorage({
-        STORAGE_URL: `file://${mkdtempSync(join(tmpdir(), 'media-'))}`,
-        STORAGE_PUBLIC_URL: 'http://localhost:8000/api/v1/content/media',
-        STORAGE_SIGNING_SECRET: 'x'.repeat(32),
-      }),
+      openStorage(
+        {
+          STORAGE_URL: `file://${mkdtempSync(join(tmpdir(), 'media-'))}`,
+          STORAGE_PUBLIC_URL: 'http://localhost:8000/api/v1/content/media',
+          STORAGE_SIGNING_SECRET: 'x'.repeat(32),
+        },
+        'test',
+      ),
   ],
   [
     'S3 (AWS SDK against a local endpoint)',
-    () => openStorage({ STORAGE_URL: `s3://media?region=eu-west-1&endpoint=${s3.url}` }),
+    () => openStorage({ STORAGE_URL: `s3://media?region=eu-west-1&endpoint=${s3.url}` }, 'test'),
   ],
 ];
 
