@@ -22,7 +22,7 @@ export * from './grpc/protos.js';
 export * from './grpc/server.js';
 export * from './health.js';
 export { createHttpApp, type HttpApp, logCompletedRequest } from './http/app.js';
-export { authPlugin } from './http/auth-plugin.js';
+export { authPlugin, callerOf } from './http/auth-plugin.js';
 export * from './http/cursor.js';
 export {
   type IdempotencyOptions,

@@ -41,3 +41,6 @@ export const PageQuerySchema = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   cursor: Type.Optional(Type.String({ maxLength: 512 })),
 });
+
+/** The OpenAPI security requirement of routes that take an access token. */
+export const bearerSecurity = [{ bearer: [] as string[] }];
