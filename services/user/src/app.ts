@@ -6,14 +6,13 @@ import {
   defineService,
   loadPrivateKey,
   loadPublicKey,
-  openMailSender,
-  openOtpVerifier,
   type PollingWorker,
   RateLimiter,
   StaticKeySource,
   toPublicJwk,
   type Worker,
 } from '@diaspora/service-kit';
+import { openMailSender, openOtpVerifier } from '@diaspora/service-kit/providers';
 import { userConfig } from './config.js';
 import { AccountSecurityService } from './domain/account-security.js';
 import { AuthService } from './domain/auth.js';

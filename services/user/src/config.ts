@@ -1,4 +1,4 @@
-import { mailConfig, smsConfig } from '@diaspora/service-kit';
+import { mailConfig, smsConfig } from '@diaspora/service-kit/providers';
 import { Type } from 'typebox';
 import { oauthConfig } from './oauth/config.js';
 

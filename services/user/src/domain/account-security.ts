@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
 import { UserVerified } from '@diaspora/events';
-import {
-  type FieldError,
-  type Logger,
-  type MailSender,
-  Problem,
-  problems,
-  type RateLimiter,
-} from '@diaspora/service-kit';
+import { type FieldError, type Logger, Problem, problems, type RateLimiter } from '@diaspora/service-kit';
+import type { MailSender } from '@diaspora/service-kit/providers';
 import { passwordResetEmail } from './emails.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { mintToken, redeemable } from './one-time-tokens.js';

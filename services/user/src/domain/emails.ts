@@ -1,4 +1,4 @@
-import type { MailMessage } from '@diaspora/service-kit';
+import type { MailMessage } from '@diaspora/service-kit/providers';
 
 const link = (appUrl: string, path: string, token: string) =>
   `${appUrl.replace(/\/$/, '')}${path}?token=${encodeURIComponent(token)}`;

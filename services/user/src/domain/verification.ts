@@ -1,5 +1,6 @@
 import { UserVerified } from '@diaspora/events';
-import { type MailSender, type OtpVerifier, Problem, problems, type RateLimiter } from '@diaspora/service-kit';
+import { Problem, problems, type RateLimiter } from '@diaspora/service-kit';
+import type { MailSender, OtpVerifier } from '@diaspora/service-kit/providers';
 import { verificationEmail } from './emails.js';
 import { mintToken, redeemable } from './one-time-tokens.js';
 import { PhoneTakenError, type UnitOfWork } from './ports.js';
