@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1.7
 # One image per service:   docker build --build-arg SERVICE=user -t diaspora/user-service .
 # Any workspace package:   docker build --build-arg SERVICE=gateway --build-arg PACKAGE=@diaspora/gateway .
-# The runtime keeps the repo layout (services/<name>/dist, packages/*/dist, proto/) because packages/proto
-# resolves the .proto files at ../../../proto from its dist/, and the K8s Job runs
+# The runtime keeps the repo layout (services/<name>/dist, packages/*/dist, proto/) because the kit's gRPC runtime
+# resolves the .proto files at ../../../../proto from packages/service-kit/dist/grpc/, and the K8s Job runs
 # `node services/<name>/dist/main.js migrate up`.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
