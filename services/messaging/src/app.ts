@@ -1,32 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { commonV1, createClient, implement, messagingV1, userV1 } from '@diaspora/proto';
-import { createRealtimeMetrics, defineService, openPresence, openRealtime, type Worker } from '@diaspora/service-kit';
+import { createClient, implement, messagingV1, userV1 } from '@diaspora/proto';
+import { type AccessClaims, createUnitOfWork, defineService, userData, type Worker } from '@diaspora/service-kit';
+import { openPresence } from '@diaspora/service-kit/presence';
+import { createRealtimeMetrics, openRealtime } from '@diaspora/service-kit/realtime';
+import { openStorage } from '@diaspora/service-kit/storage';
+import { UserServiceRelationships } from './clients/user-relationships.js';
 import { messagingConfig } from './config.js';
 import { ConversationsService } from './domain/conversations-service.js';
+import { DailyQuotas } from './domain/daily-quotas.js';
+import { EffectiveTiers } from './domain/effective-tiers.js';
 import { MediaService } from './domain/media-service.js';
+import { memberData } from './domain/member-data.js';
 import { MemberDirectory } from './domain/member-directory.js';
 import { MessagesService } from './domain/messages-service.js';
 import type { Actor } from './domain/model.js';
+import { Views } from './domain/views.js';
 import { messagingConsumers } from './events/consumers.js';
-import { realtimeHandlers, userDataHandlers } from './grpc/handlers.js';
-import { UserServiceRelationships } from './grpc/user-relationships.js';
+import { realtimeHandlers } from './grpc/handlers.js';
 import { conversationRoutes } from './http/conversation-routes.js';
 import { mediaRoutes } from './http/media-routes.js';
 import { messageRoutes } from './http/message-routes.js';
+import { mediaPurge } from './jobs/media-purge.js';
 import { DeliveryTracker } from './realtime/delivery-tracker.js';
 import { frameDispatcher } from './realtime/frame-handlers.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { socketRoute } from './realtime/socket-route.js';
-import { PgConversationStore } from './store/conversations-repository.js';
-import { DailyQuotas } from './store/daily-quotas.js';
-import { PgMediaStore } from './store/media-repository.js';
-import { openMediaStorage } from './store/media-storage.js';
-import { PgMemberData } from './store/members-data.js';
-import { PgMessageStore } from './store/messages-repository.js';
 import { migrations } from './store/migrations.js';
-import { EffectiveTiers } from './store/tiers.js';
-import { Views } from './views.js';
+import { messagingStores } from './store/stores.js';
 
 export const messagingService = defineService({
   name: 'messaging',
@@ -39,8 +40,8 @@ export const messagingService = defineService({
   },
   config: messagingConfig,
   migrations,
-  async setup({ config, db, cache, outbox, verifier, logger, metrics }) {
-    const storage = openMediaStorage(config);
+  async setup({ config, db, cache, outbox, verifier, logger, metrics, cursors }) {
+    const storage = openStorage(config, 'messaging');
     const realtime = await openRealtime(config.REALTIME_URL ?? config.BUS_URL, { name: 'messaging-service', logger });
     const presence = await openPresence(config.PRESENCE_URL ?? config.CACHE_URL, { namespace: 'messaging' }).catch(
       async (error: unknown) => {
@@ -50,12 +51,9 @@ export const messagingService = defineService({
     );
     const users = createClient(userV1.UserService, config.USER_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
 
-    const conversations = new PgConversationStore(db);
-    const messages = new PgMessageStore(db, outbox);
-    const mediaStore = new PgMediaStore(db);
-    const memberData = new PgMemberData(db);
-    const tiers = new EffectiveTiers(memberData);
-    const directory = new MemberDirectory(conversations);
+    const uow = createUnitOfWork(db, outbox, messagingStores);
+    const tiers = new EffectiveTiers(uow.read.members);
+    const directory = new MemberDirectory(uow.read.conversations);
     const relationships = new UserServiceRelationships(users, cache, config.RELATIONSHIP_CACHE_SECONDS, logger);
     const quotas = new DailyQuotas(cache, {
       messages: config.FREE_DAILY_MESSAGES,
@@ -67,7 +65,7 @@ export const messagingService = defineService({
       const failed = results.filter((result) => result.status === 'rejected');
       if (failed.length) throw (failed[0] as PromiseRejectedResult).reason;
     };
-    const actorOf = async (claims: Parameters<typeof tiers.of>[0]): Promise<Actor> => ({
+    const actorOf = async (claims: AccessClaims): Promise<Actor> => ({
       userId: claims.sub,
       tier: await tiers.of(claims),
     });
@@ -80,8 +78,8 @@ export const messagingService = defineService({
       instanceId: `${hostname()}-${randomBytes(4).toString('hex')}`,
       realtime,
       presence,
-      conversations,
-      messages,
+      conversations: uow.read.conversations,
+      messages: uow.read.messages,
       views,
       tracker,
       dispatch: (connection, op, frame) => hubRef.dispatch!(connection, op, frame),
@@ -99,30 +97,18 @@ export const messagingService = defineService({
         tokenWarningSeconds: config.WS_TOKEN_WARNING_SECONDS,
       },
     });
-    const conversationsService = new ConversationsService(conversations, directory, relationships, quotas, hub, {
+    const conversationsService = new ConversationsService(uow, directory, relationships, quotas, hub, cursors, {
       groupMaxMembers: config.GROUP_MAX_MEMBERS,
     });
-    messagesService = new MessagesService(conversations, messages, mediaStore, directory, quotas, hub, deleteFiles, {
+    messagesService = new MessagesService(uow, directory, quotas, hub, deleteFiles, cursors, {
       maxTextChars: config.MESSAGE_TEXT_MAX_CHARS,
       editWindowMs: config.MESSAGE_EDIT_WINDOW_SECONDS * 1000,
       deleteWindowMs: config.MESSAGE_DELETE_WINDOW_SECONDS * 1000,
     });
     hubRef.dispatch = frameDispatcher({ messages: messagesService, directory, live: hub, views, verifier, actorOf });
-    const media = new MediaService(storage, mediaStore);
-
-    let purgeTimer: NodeJS.Timeout | undefined;
-    const workers: Worker[] = [
-      { start: () => hub.start(), stop: async () => undefined },
-      {
-        start() {
-          purgeTimer = setInterval(() => {
-            media.purgeAbandoned().catch((error: unknown) => logger.warn({ err: error }, 'media purge failed'));
-          }, 3_600_000);
-          purgeTimer.unref();
-        },
-        stop: async () => clearInterval(purgeTimer),
-      },
-    ];
+    const media = new MediaService(storage, uow.read.media);
+    const forgetConversations = () => directory.clear();
+    const workers: Worker[] = [{ start: () => hub.start(), stop: async () => undefined }];
 
     return {
       async routes(app) {
@@ -131,19 +117,10 @@ export const messagingService = defineService({
         await mediaRoutes(app, media, storage, config.MEDIA_MAX_BYTES);
         await socketRoute(app, { hub, verifier, maxFrameBytes: config.WS_MAX_FRAME_BYTES });
       },
-      grpc: [
-        implement(messagingV1.MessagingRealtime, realtimeHandlers(hub, presence), logger),
-        implement(commonV1.UserData, userDataHandlers(memberData), logger),
-      ],
-      consumers: messagingConsumers({
-        db,
-        data: memberData,
-        tiers,
-        relationships,
-        deleteFiles,
-        forgetConversations: () => directory.clear(),
-        logger,
-      }),
+      grpc: [implement(messagingV1.MessagingRealtime, realtimeHandlers(hub, presence), logger)],
+      consumers: messagingConsumers({ db, uow, tiers, relationships, forgetConversations }),
+      userData: userData(uow, memberData({ uow, deleteFiles, forgetConversations, logger })),
+      chores: [mediaPurge(media)],
       workers,
       checks: {
         realtime: () => realtime.ping(),

@@ -1,3 +1,4 @@
+import { storageConfig } from '@diaspora/service-kit/storage';
 import { Type } from 'typebox';
 
 /** The messaging service's own settings, on top of the kit's base config. */
@@ -40,13 +41,9 @@ export const messagingConfig = {
   /** How long a "may A message B" answer of the user service is reused. */
   RELATIONSHIP_CACHE_SECONDS: Type.Integer({ default: 30, minimum: 0 }),
 
-  /** Media: `file:///…` or `s3://bucket?region=…`; defaults to `<DATA_DIR>/messaging/media` when DATA_DIR is set. */
-  STORAGE_URL: Type.Optional(Type.String({ pattern: '^(file|s3)://' })),
+  /** Media (the kit's storage settings): STORAGE_URL defaults to `<DATA_DIR>/messaging/media`, the secret too. */
+  ...storageConfig,
   /** Base of signed local-media links; the default is the gateway path of this service's media route. */
   STORAGE_PUBLIC_URL: Type.String({ default: '/api/v1/messages/media', pattern: '^(https?://|/)' }),
-  /** HMAC secret of local signed links; defaults to a secret generated once under DATA_DIR. */
-  STORAGE_SIGNING_SECRET: Type.Optional(Type.String({ minLength: 32 })),
-  /** Where this installation keeps local files (all-in-one passes its data directory). */
-  DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
   MEDIA_MAX_BYTES: Type.Integer({ default: 10_485_760, minimum: 1024, maximum: 104_857_600 }),
 };

@@ -33,7 +33,12 @@ afterAll(() => users?.stop());
 describe('node services/messaging/dist/main.js', () => {
   it('stops with a clear message when it has nowhere to keep media', () => {
     const { DATA_DIR: _dataDir, ...withoutDataDir } = env;
-    const result = spawnSync(process.execPath, [main], { env: withoutDataDir, encoding: 'utf8' });
+    // Without DATA_DIR the cursor secret must be given too (the kit's base config): the media error is the subject.
+    const cursorSecret = { CURSOR_SECRET: 'a-test-cursor-secret-of-at-least-32-chars' };
+    const result = spawnSync(process.execPath, [main], {
+      env: { ...withoutDataDir, ...cursorSecret },
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/STORAGE_URL: is required \(or DATA_DIR/);
     const missingPeer = spawnSync(process.execPath, [main], { env: { ...env, USER_GRPC_ADDR: '' }, encoding: 'utf8' });

@@ -1,7 +1,14 @@
-import { newId, Problem, problems } from '@diaspora/service-kit';
+import { type CursorCodec, cursorBinding, newId, Problem, problems } from '@diaspora/service-kit';
 import type { MemberDirectory } from './member-directory.js';
 import type { Actor, Member } from './model.js';
-import type { ConversationStore, ConversationSummary, LiveFanout, Quotas, Relationships } from './ports.js';
+import type {
+  ConversationPosition,
+  ConversationSummary,
+  LiveFanout,
+  Quotas,
+  Relationships,
+  UnitOfWork,
+} from './ports.js';
 
 export interface ConversationDetail extends ConversationSummary {
   members: Member[];
@@ -16,16 +23,30 @@ function cleanTitle(title: string): string {
   return clean;
 }
 
+/** A position of the conversation list: activity in microseconds (digits) and a conversation id. */
+const isPosition = (p: unknown): p is ConversationPosition =>
+  Array.isArray(p) &&
+  p.length === 2 &&
+  typeof p[0] === 'string' &&
+  /^\d{1,20}$/.test(p[0]) &&
+  typeof p[1] === 'string' &&
+  /^cnv_[0-9a-z]{26}$/.test(p[1]);
+
 /** Conversations: opening them (within privacy, blocks and quotas), listing, and running groups. */
 export class ConversationsService {
   constructor(
-    private readonly store: ConversationStore,
+    private readonly uow: UnitOfWork,
     private readonly directory: MemberDirectory,
     private readonly relationships: Relationships,
     private readonly quotas: Quotas,
     private readonly live: LiveFanout,
+    private readonly cursors: CursorCodec,
     private readonly options: { groupMaxMembers: number },
   ) {}
+
+  private get store() {
+    return this.uow.read.conversations;
+  }
 
   /** Refuses unless every target accepts messages from the actor; all are asked at once. */
   private async assertMayMessage(actorId: string, targetIds: string[]): Promise<void> {
@@ -62,16 +83,20 @@ export class ConversationsService {
     let conversationId: string;
     let created = true;
     if (direct) {
-      const opened = await this.store.openDirect({ id: newId('cnv'), creatorId: actor.userId, peerId: others[0]! });
+      const opened = await this.uow.run((scope) =>
+        scope.conversations.openDirect({ id: newId('cnv'), creatorId: actor.userId, peerId: others[0]! }),
+      );
       conversationId = opened.conversation.id;
       created = opened.created;
     } else {
-      const group = await this.store.createGroup({
-        id: newId('cnv'),
-        creatorId: actor.userId,
-        title: title ?? '',
-        memberIds: others,
-      });
+      const group = await this.uow.run((scope) =>
+        scope.conversations.createGroup({
+          id: newId('cnv'),
+          creatorId: actor.userId,
+          title: title ?? '',
+          memberIds: others,
+        }),
+      );
       conversationId = group.id;
     }
     if (created) {
@@ -82,8 +107,12 @@ export class ConversationsService {
     return { summary: summary!, created };
   }
 
-  list(actor: Actor, page: { limit: number; cursor?: string }) {
-    return this.store.listFor(actor.userId, page);
+  /** Newest activity first; a cursor is good for its member's list only. */
+  async list(actor: Actor, page: { limit: number; cursor?: string }) {
+    const binding = cursorBinding('conversations', actor.userId);
+    const after = this.cursors.decodeOptional(page.cursor, binding, isPosition);
+    const { items, next } = await this.store.listFor(actor.userId, { limit: page.limit, after });
+    return { items, nextCursor: next ? this.cursors.encode(binding, next) : null };
   }
 
   async get(actor: Actor, conversationId: string): Promise<ConversationDetail> {
@@ -140,7 +169,7 @@ export class ConversationsService {
       throw problems.conflict('A direct conversation cannot be left.', 'not-a-group');
     if (userId !== actor.userId) await this.requireGroupAdmin(actor, conversationId);
     if (!roster.memberIds.includes(userId)) throw problems.notFound('member');
-    await this.store.removeMember(conversationId, userId);
+    await this.uow.run((scope) => scope.conversations.removeMember(conversationId, userId));
     this.live.removed(conversationId, [userId]);
     this.changed(conversationId, roster.memberIds, {
       event: userId === actor.userId ? 'member_left' : 'member_removed',

@@ -1,5 +1,5 @@
 import { type Cache, Problem } from '@diaspora/service-kit';
-import type { Quotas } from '../domain/ports.js';
+import type { Quotas } from './ports.js';
 
 const DAY_MS = 86_400_000;
 

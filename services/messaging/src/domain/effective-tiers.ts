@@ -1,5 +1,5 @@
 import type { AccessClaims } from '@diaspora/service-kit';
-import type { PgMemberData } from './members-data.js';
+import type { MemberDataStore } from './ports.js';
 
 /**
  * The tier that applies now: the token's, unless users.tier.changed said otherwise after the token was issued
@@ -13,7 +13,7 @@ export class EffectiveTiers {
   >();
 
   constructor(
-    private readonly data: PgMemberData,
+    private readonly data: Pick<MemberDataStore, 'tier'>,
     private readonly ttlMs = 30_000,
   ) {}
 

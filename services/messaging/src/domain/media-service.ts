@@ -1,4 +1,5 @@
-import { newId, type ObjectStorage, Problem, problems } from '@diaspora/service-kit';
+import { newId, Problem, problems } from '@diaspora/service-kit';
+import type { ObjectStorage } from '@diaspora/service-kit/storage';
 import type { MediaStore } from './ports.js';
 
 /** What may be attached, with the leading bytes each must start with (a declared type must match the content). */

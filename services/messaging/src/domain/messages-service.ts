@@ -1,9 +1,17 @@
 import { MessageCreated } from '@diaspora/events';
-import { newId, Problem, problems } from '@diaspora/service-kit';
+import { type CursorCodec, cursorBinding, newId, Problem, positions, problems } from '@diaspora/service-kit';
 import type { MemberDirectory, Roster } from './member-directory.js';
 import { type MessageType, previewOf, validateBody } from './message-content.js';
 import type { Actor, Member, Message, StoredAttachment } from './model.js';
-import type { ConversationStore, DeliveredEntry, LiveFanout, MediaStore, MessageStore, Quotas } from './ports.js';
+import {
+  type AppendResult,
+  ClientMessageIdTaken,
+  type DeliveredEntry,
+  type LiveFanout,
+  type NewMessage,
+  type Quotas,
+  type UnitOfWork,
+} from './ports.js';
 
 export interface SendInput {
   type: MessageType;
@@ -26,15 +34,26 @@ const CLIENT_MESSAGE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 /** Messages: sending (idempotent, within permissions and quotas), history, edits, deletes, read receipts. */
 export class MessagesService {
   constructor(
-    private readonly conversations: ConversationStore,
-    private readonly messages: MessageStore,
-    private readonly media: MediaStore,
+    private readonly uow: UnitOfWork,
     private readonly directory: MemberDirectory,
     private readonly quotas: Quotas,
     private readonly live: LiveFanout,
     private readonly deleteFiles: DeleteFiles,
+    private readonly cursors: CursorCodec,
     private readonly options: MessagesOptions,
   ) {}
+
+  private get conversations() {
+    return this.uow.read.conversations;
+  }
+
+  private get messages() {
+    return this.uow.read.messages;
+  }
+
+  private get media() {
+    return this.uow.read.media;
+  }
 
   /**
    * Stores and fans out a message. Retrying with the same clientMessageId returns the stored message (`replayed`),
@@ -77,38 +96,53 @@ export class MessagesService {
     const attachments = await this.attachments(actor.userId, attachmentIds);
 
     const offline = await this.offlineRecipients(roster, actor.userId);
-    const id = newId('msg');
-    const result = await this.messages.append(
-      {
-        id,
-        conversationId,
-        senderId: actor.userId,
-        clientMessageId: input.clientMessageId,
-        type: input.type,
-        body,
-        attachments,
-      },
-      offline.length
-        ? (events, stored) =>
-            events.publish(MessageCreated, {
-              messageId: stored.id,
-              conversationId,
-              conversationType: roster.conversation.type,
-              ...(roster.conversation.title ? { conversationTitle: roster.conversation.title } : {}),
-              senderId: actor.userId,
-              offlineRecipientIds: offline,
-              type: stored.type,
-              preview: previewOf(stored.type, body, attachments.length),
-              createdAt: stored.createdAt.toISOString(),
+    const message: NewMessage = {
+      id: newId('msg'),
+      conversationId,
+      senderId: actor.userId,
+      clientMessageId: input.clientMessageId,
+      type: input.type,
+      body,
+      attachments,
+    };
+    let result: AppendResult;
+    try {
+      // The common case (no attachment, no event) is a single autocommitted statement: one round trip.
+      result =
+        attachments.length || offline.length
+          ? await this.uow.run(async (scope) => {
+              const appended = await scope.messages.append(message);
+              if (appended.outcome !== 'created') return appended;
+              const ids = attachments.map((attachment) => attachment.id);
+              if (ids.length && (await scope.media.attach(message.id, actor.userId, ids)) !== ids.length)
+                throw problems.conflict('An attachment is already used by another message.', 'attachment-in-use');
+              const stored = appended.message;
+              if (offline.length)
+                await scope.publish(MessageCreated, {
+                  messageId: stored.id,
+                  conversationId,
+                  conversationType: roster.conversation.type,
+                  ...(roster.conversation.title ? { conversationTitle: roster.conversation.title } : {}),
+                  senderId: actor.userId,
+                  offlineRecipientIds: offline,
+                  type: stored.type,
+                  preview: previewOf(stored.type, body, attachments.length),
+                  createdAt: stored.createdAt.toISOString(),
+                });
+              return appended;
             })
-        : undefined,
-    );
+          : await this.messages.append(message);
+    } catch (error) {
+      // A replay racing its original: the unique index answered, the stored message is the answer.
+      if (!(error instanceof ClientMessageIdTaken)) throw error;
+      const existing = await this.messages.findByClientId(actor.userId, input.clientMessageId);
+      if (!existing) throw error;
+      return { message: this.sameConversation(existing, conversationId), replayed: true };
+    }
     if (result.outcome === 'not_member') {
       this.directory.forget(conversationId);
       throw new Problem(403, { type: 'not-a-member', detail: 'You are not a member of this conversation.' });
     }
-    if (result.outcome === 'duplicate')
-      return { message: this.sameConversation(result.message, conversationId), replayed: true };
     await this.quotas.consume(actor, 'messages');
     this.live.message(result.message, result.memberIds);
     return { message: result.message, replayed: false };
@@ -155,19 +189,16 @@ export class MessagesService {
     const members = await this.conversations.members(conversationId);
     const me = members.find((member) => member.userId === actor.userId);
     if (!me) throw new Problem(403, { type: 'not-a-member', detail: 'You are not a member of this conversation.' });
-    let beforeSeq: number | null = null;
-    if (page.cursor) {
-      const decoded = /^s(\d{1,18})$/.exec(Buffer.from(page.cursor, 'base64url').toString());
-      if (!decoded) throw problems.badRequest('The cursor is not valid.', 'invalid-cursor');
-      beforeSeq = Number(decoded[1]);
-    }
+    // A cursor is good for this conversation and this member only.
+    const binding = cursorBinding('messages', actor.userId, { conversationId });
+    const beforeSeq = this.cursors.decodeOptional(page.cursor, binding, positions.count) ?? null;
     const rows = await this.messages.page(conversationId, { beforeSeq, minSeq: me.joinedSeq, limit: page.limit + 1 });
     const items = rows.slice(0, page.limit);
     const last = rows.length > page.limit ? items[items.length - 1] : undefined;
     return {
       items,
       members,
-      nextCursor: last ? Buffer.from(`s${last.seq}`).toString('base64url') : null,
+      nextCursor: last ? this.cursors.encode(binding, last.seq) : null,
     };
   }
 
@@ -213,7 +244,7 @@ export class MessagesService {
       'delete',
     );
     if (message.deletedAt) return;
-    const removed = await this.messages.tombstone(messageId);
+    const removed = await this.uow.run((scope) => scope.messages.tombstone(messageId));
     await this.deleteFiles(message.attachments.map((attachment) => attachment.key));
     this.live.updated(removed, roster.memberIds, 'deleted');
   }
@@ -235,7 +266,8 @@ export class MessagesService {
    * members' devices are told (the member's own devices know what they received).
    */
   async markDelivered(entries: (DeliveredEntry & { messageId: string })[]): Promise<void> {
-    const moved = await this.conversations.advanceDelivered(entries);
+    if (entries.length === 0) return;
+    const moved = await this.uow.run((scope) => scope.conversations.advanceDelivered(entries));
     for (const entry of moved) {
       const roster = await this.directory.roster(entry.conversationId);
       const messageId = entries.find(

@@ -1,8 +1,8 @@
-import type { ObjectStorage } from '@diaspora/service-kit';
-import type { ConversationDetail } from './domain/conversations-service.js';
-import type { MessageType } from './domain/message-content.js';
-import { type Member, type Message, type MessageStatus, othersProgress, statusFor } from './domain/model.js';
-import type { ConversationSummary } from './domain/ports.js';
+import type { ObjectStorage } from '@diaspora/service-kit/storage';
+import type { ConversationDetail } from './conversations-service.js';
+import type { MessageType } from './message-content.js';
+import { type Member, type Message, type MessageStatus, othersProgress, statusFor } from './model.js';
+import type { ConversationSummary } from './ports.js';
 
 export interface AttachmentView {
   id: string;
@@ -29,7 +29,10 @@ export interface MessageView {
 /** Signed media links are good for an hour: long enough to render a conversation, short enough to not leak far. */
 const LINK_TTL_SECONDS = 3600;
 
-/** Turns domain objects into the API's shapes (shared by HTTP responses and WebSocket frames). */
+/**
+ * Turns domain objects into the API's shapes. Kept in the domain because both transports use it: HTTP responses
+ * and WebSocket frames (realtime/) must show a message identically, and neither transport imports the other.
+ */
 export class Views {
   constructor(private readonly storage: ObjectStorage) {}
 

@@ -1,7 +1,7 @@
-import type { commonV1, messagingV1 } from '@diaspora/proto';
-import { type PresenceRegistry, problems } from '@diaspora/service-kit';
+import type { messagingV1 } from '@diaspora/proto';
+import { problems } from '@diaspora/service-kit';
+import type { PresenceRegistry } from '@diaspora/service-kit/presence';
 import type { LiveFanout } from '../domain/ports.js';
-import type { PgMemberData } from '../store/members-data.js';
 
 const USER_ID = /^usr_[0-9a-z]{26}$/;
 
@@ -41,16 +41,6 @@ export function realtimeHandlers(live: LiveFanout, presence: PresenceRegistry): 
       if (request.userIds.length > 500) throw problems.badRequest('at most 500 user ids per call');
       const online = await presence.online(request.userIds);
       return { onlineUserIds: request.userIds.filter((id) => online.has(id)) };
-    },
-  };
-}
-
-/** GDPR export: this service's part of a member's archive. */
-export function userDataHandlers(data: PgMemberData): commonV1.UserDataHandlers {
-  return {
-    async exportUserData(request) {
-      if (!request.userId) throw problems.badRequest('user_id is required');
-      return { service: 'messaging', json: JSON.stringify(await data.export(request.userId)) };
     },
   };
 }

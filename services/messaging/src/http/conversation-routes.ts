@@ -1,8 +1,9 @@
-import { type AccessClaims, type HttpApp, problemResponses } from '@diaspora/service-kit';
+import { type AccessClaims, bearerSecurity, callerOf, type HttpApp, problemResponses } from '@diaspora/service-kit';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { ConversationsService } from '../domain/conversations-service.js';
 import type { Actor } from '../domain/model.js';
-import type { Views } from '../views.js';
+import type { Views } from '../domain/views.js';
 import {
   AddMembersBody,
   ConversationDetailView,
@@ -19,7 +20,7 @@ import {
 export type ActorOf = (claims: AccessClaims) => Promise<Actor>;
 
 const tags = ['conversations'];
-const security = [{ bearer: [] }];
+const security = bearerSecurity;
 const base = '/api/v1/messages/conversations';
 
 export async function conversationRoutes(
@@ -28,7 +29,7 @@ export async function conversationRoutes(
   views: Views,
   actorOf: ActorOf,
 ): Promise<void> {
-  const actor = (request: { auth: AccessClaims | null }) => actorOf(request.auth!);
+  const actor = (request: FastifyRequest) => actorOf(callerOf(request));
 
   app.post(
     base,

@@ -1,4 +1,5 @@
-import { type HttpApp, type ObjectStorage, problemResponses, registerMediaRoute } from '@diaspora/service-kit';
+import { bearerSecurity, callerOf, type HttpApp, problemResponses } from '@diaspora/service-kit';
+import { type ObjectStorage, registerMediaRoute } from '@diaspora/service-kit/storage';
 import { MEDIA_TYPES, type MediaService } from '../domain/media-service.js';
 import { MediaView } from './schemas.js';
 
@@ -24,7 +25,7 @@ export async function mediaRoutes(
         bodyLimit: maxBytes,
         schema: {
           tags: ['media'],
-          security: [{ bearer: [] }],
+          security: bearerSecurity,
           summary: 'Upload an attachment (the raw file as the body, with its Content-Type)',
           description: `Accepted types: ${MEDIA_TYPES.join(', ')}. Send the returned id in a message's attachments.`,
           consumes: MEDIA_TYPES,
@@ -36,7 +37,7 @@ export async function mediaRoutes(
           .split(';')[0]!
           .trim()
           .toLowerCase();
-        const uploaded = await media.upload(request.auth!.sub, contentType, request.body as Buffer);
+        const uploaded = await media.upload(callerOf(request).sub, contentType, request.body as Buffer);
         return reply.code(201).send(uploaded);
       },
     );

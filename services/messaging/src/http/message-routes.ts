@@ -1,7 +1,8 @@
-import { type AccessClaims, type HttpApp, problemResponses } from '@diaspora/service-kit';
+import { bearerSecurity, callerOf, type HttpApp, problemResponses } from '@diaspora/service-kit';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { MessagesService } from '../domain/messages-service.js';
-import type { Views } from '../views.js';
+import type { Views } from '../domain/views.js';
 import type { ActorOf } from './conversation-routes.js';
 import {
   ConversationParams,
@@ -17,7 +18,7 @@ import {
 } from './schemas.js';
 
 const tags = ['messages'];
-const security = [{ bearer: [] }];
+const security = bearerSecurity;
 const base = '/api/v1/messages/conversations/:conversationId';
 
 export async function messageRoutes(
@@ -26,7 +27,7 @@ export async function messageRoutes(
   views: Views,
   actorOf: ActorOf,
 ): Promise<void> {
-  const actor = (request: { auth: AccessClaims | null }) => actorOf(request.auth!);
+  const actor = (request: FastifyRequest) => actorOf(callerOf(request));
 
   app.get(
     `${base}/messages`,

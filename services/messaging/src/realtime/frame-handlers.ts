@@ -3,7 +3,7 @@ import type { MemberDirectory } from '../domain/member-directory.js';
 import type { MessagesService } from '../domain/messages-service.js';
 import type { Actor } from '../domain/model.js';
 import type { LiveFanout } from '../domain/ports.js';
-import type { Views } from '../views.js';
+import type { Views } from '../domain/views.js';
 import type { ClientConnection, FrameDispatcher } from './connection.js';
 import type { ClientFrame } from './frames.js';
 

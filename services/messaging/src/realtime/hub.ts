@@ -1,8 +1,10 @@
-import type { AccessClaims, Logger, PresenceRegistry, RealtimeBus, RealtimeSubscription } from '@diaspora/service-kit';
+import type { AccessClaims, Logger } from '@diaspora/service-kit';
+import type { PresenceRegistry } from '@diaspora/service-kit/presence';
+import type { RealtimeBus, RealtimeSubscription } from '@diaspora/service-kit/realtime';
 import type { WebSocket } from 'ws';
 import type { Message } from '../domain/model.js';
 import type { ConversationStore, LiveFanout, MessageStore } from '../domain/ports.js';
-import type { Views } from '../views.js';
+import type { Views } from '../domain/views.js';
 import { CLOSE, ClientConnection, type ConnectionOptions, type FrameDispatcher } from './connection.js';
 import type { DeliveryTracker } from './delivery-tracker.js';
 import { decodeEnvelope, type Envelope, encodeEnvelope, userSubject } from './envelope.js';

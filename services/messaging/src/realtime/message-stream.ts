@@ -1,7 +1,7 @@
 import type { Logger } from '@diaspora/service-kit';
 import type { Message } from '../domain/model.js';
 import type { ConversationStore, MessageStore } from '../domain/ports.js';
-import type { Views } from '../views.js';
+import type { Views } from '../domain/views.js';
 
 export interface StreamOutput {
   /** Writes a frame; `onWritten` runs once the socket took it. False when the connection is gone. */

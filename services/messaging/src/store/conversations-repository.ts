@@ -1,7 +1,12 @@
-import type { Database, Queryable } from '@diaspora/service-kit';
-import { problems } from '@diaspora/service-kit';
+import type { Queryable } from '@diaspora/service-kit';
 import { type Conversation, directKey, type Member, type MemberRole } from '../domain/model.js';
-import type { ConversationStore, ConversationSummary, DeliveredEntry, Membership } from '../domain/ports.js';
+import type {
+  ConversationPosition,
+  ConversationStore,
+  ConversationSummary,
+  DeliveredEntry,
+  Membership,
+} from '../domain/ports.js';
 import { MEMBER_COLUMNS, toConversation, toMember, toMessage } from './rows.js';
 
 function toProgress(value: unknown): ConversationSummary['others'] {
@@ -10,45 +15,42 @@ function toProgress(value: unknown): ConversationSummary['others'] {
   return { delivered: Number(progress.delivered), read: Number(progress.read) };
 }
 
-const CURSOR = /^(\d{1,20})\.(cnv_[0-9a-z]{26})$/;
-
-/** Conversations and their members (the per-member watermarks live on the member rows). */
+/**
+ * Conversations and their members (the per-member watermarks live on the member rows). Built over the pool or a
+ * transaction's client: the methods of several statements are called on a scope (see ports.ts).
+ */
 export class PgConversationStore implements ConversationStore {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Queryable) {}
 
   async openDirect(input: { id: string; creatorId: string; peerId: string }) {
     const key = directKey(input.creatorId, input.peerId);
-    return this.db.tx(async (tx) => {
-      const inserted = await tx.query(
-        `INSERT INTO conversations (id, type, direct_key, created_by) VALUES ($1, 'direct', $2, $3)
-         ON CONFLICT (direct_key) WHERE direct_key IS NOT NULL DO NOTHING RETURNING *`,
-        [input.id, key, input.creatorId],
+    const inserted = await this.db.query(
+      `INSERT INTO conversations (id, type, direct_key, created_by) VALUES ($1, 'direct', $2, $3)
+       ON CONFLICT (direct_key) WHERE direct_key IS NOT NULL DO NOTHING RETURNING *`,
+      [input.id, key, input.creatorId],
+    );
+    if (inserted.rows[0]) {
+      await this.db.query(
+        `INSERT INTO conversation_members (conversation_id, user_id, role) VALUES ($1, $2, 'member'), ($1, $3, 'member')`,
+        [input.id, input.creatorId, input.peerId],
       );
-      if (inserted.rows[0]) {
-        await tx.query(
-          `INSERT INTO conversation_members (conversation_id, user_id, role) VALUES ($1, $2, 'member'), ($1, $3, 'member')`,
-          [input.id, input.creatorId, input.peerId],
-        );
-        return { conversation: toConversation(inserted.rows[0]), created: true };
-      }
-      const existing = await tx.query('SELECT * FROM conversations WHERE direct_key = $1', [key]);
-      return { conversation: toConversation(existing.rows[0]!), created: false };
-    });
+      return { conversation: toConversation(inserted.rows[0]), created: true };
+    }
+    const existing = await this.db.query('SELECT * FROM conversations WHERE direct_key = $1', [key]);
+    return { conversation: toConversation(existing.rows[0]!), created: false };
   }
 
   async createGroup(input: { id: string; creatorId: string; title: string; memberIds: string[] }) {
-    return this.db.tx(async (tx) => {
-      const { rows } = await tx.query(
-        `INSERT INTO conversations (id, type, title, created_by) VALUES ($1, 'group', $2, $3) RETURNING *`,
-        [input.id, input.title, input.creatorId],
-      );
-      await tx.query(
-        `INSERT INTO conversation_members (conversation_id, user_id, role)
-         SELECT $1, user_id, CASE WHEN user_id = $2 THEN 'admin' ELSE 'member' END FROM unnest($3::text[]) AS user_id`,
-        [input.id, input.creatorId, [input.creatorId, ...input.memberIds.filter((id) => id !== input.creatorId)]],
-      );
-      return toConversation(rows[0]!);
-    });
+    const { rows } = await this.db.query(
+      `INSERT INTO conversations (id, type, title, created_by) VALUES ($1, 'group', $2, $3) RETURNING *`,
+      [input.id, input.title, input.creatorId],
+    );
+    await this.db.query(
+      `INSERT INTO conversation_members (conversation_id, user_id, role)
+       SELECT $1, user_id, CASE WHEN user_id = $2 THEN 'admin' ELSE 'member' END FROM unnest($3::text[]) AS user_id`,
+      [input.id, input.creatorId, [input.creatorId, ...input.memberIds.filter((id) => id !== input.creatorId)]],
+    );
+    return toConversation(rows[0]!);
   }
 
   async find(id: string): Promise<Conversation | null> {
@@ -101,22 +103,16 @@ export class PgConversationStore implements ConversationStore {
     };
   }
 
-  async listFor(userId: string, page: { limit: number; cursor?: string }) {
-    let after: [string, string] | null = null;
-    if (page.cursor) {
-      const match = CURSOR.exec(Buffer.from(page.cursor, 'base64url').toString());
-      if (!match) throw problems.badRequest('The cursor is not valid.', 'invalid-cursor');
-      after = [match[1]!, match[2]!];
-    }
+  async listFor(userId: string, page: { limit: number; after?: ConversationPosition | undefined }) {
     const { rows } = await this.summaries(
       `m.user_id = $1 AND ($2::bigint IS NULL OR ((extract(epoch FROM c.activity_at) * 1000000)::bigint, c.id) < ($2::bigint, $3::text))`,
-      [userId, after?.[0] ?? null, after?.[1] ?? null, page.limit + 1],
+      [userId, page.after?.[0] ?? null, page.after?.[1] ?? null, page.limit + 1],
       'ORDER BY c.activity_at DESC, c.id DESC LIMIT $4',
     );
     const items = rows.slice(0, page.limit).map(PgConversationStore.toSummary);
     const last = rows.length > page.limit ? rows[page.limit - 1] : undefined;
-    const nextCursor = last ? Buffer.from(`${last.activity_us}.${last.id}`).toString('base64url') : null;
-    return { items, nextCursor };
+    const next: ConversationPosition | null = last ? [String(last.activity_us), String(last.id)] : null;
+    return { items, next };
   }
 
   async summary(conversationId: string, userId: string): Promise<ConversationSummary | null> {
@@ -145,7 +141,7 @@ export class PgConversationStore implements ConversationStore {
   }
 
   async removeMember(conversationId: string, userId: string): Promise<boolean> {
-    return this.db.tx((tx) => removeMemberIn(tx, conversationId, userId));
+    return removeMemberIn(this.db, conversationId, userId);
   }
 
   async setRole(conversationId: string, userId: string, role: MemberRole): Promise<boolean> {
@@ -183,21 +179,20 @@ export class PgConversationStore implements ConversationStore {
 
   async advanceDelivered(entries: DeliveredEntry[]): Promise<DeliveredEntry[]> {
     if (entries.length === 0) return [];
-    return this.db.tx(async (tx) => {
-      await tx.query('SET LOCAL synchronous_commit TO OFF');
-      const { rows } = await tx.query(
-        `UPDATE conversation_members m SET last_delivered_seq = b.seq
-           FROM unnest($1::text[], $2::text[], $3::bigint[]) AS b (conversation_id, user_id, seq)
-          WHERE m.conversation_id = b.conversation_id AND m.user_id = b.user_id AND m.last_delivered_seq < b.seq
-         RETURNING m.conversation_id, m.user_id, m.last_delivered_seq`,
-        [entries.map((e) => e.conversationId), entries.map((e) => e.userId), entries.map((e) => e.seq)],
-      );
-      return rows.map((row) => ({
-        conversationId: String(row.conversation_id),
-        userId: String(row.user_id),
-        seq: Number(row.last_delivered_seq),
-      }));
-    });
+    // Only inside a transaction does SET LOCAL apply (and end with it): hence "in a scope".
+    await this.db.query('SET LOCAL synchronous_commit TO OFF');
+    const { rows } = await this.db.query(
+      `UPDATE conversation_members m SET last_delivered_seq = b.seq
+         FROM unnest($1::text[], $2::text[], $3::bigint[]) AS b (conversation_id, user_id, seq)
+        WHERE m.conversation_id = b.conversation_id AND m.user_id = b.user_id AND m.last_delivered_seq < b.seq
+       RETURNING m.conversation_id, m.user_id, m.last_delivered_seq`,
+      [entries.map((e) => e.conversationId), entries.map((e) => e.userId), entries.map((e) => e.seq)],
+    );
+    return rows.map((row) => ({
+      conversationId: String(row.conversation_id),
+      userId: String(row.user_id),
+      seq: Number(row.last_delivered_seq),
+    }));
   }
 
   async advanceRead(conversationId: string, userId: string, seq: number): Promise<boolean> {

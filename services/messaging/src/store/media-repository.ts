@@ -1,8 +1,8 @@
-import type { Database } from '@diaspora/service-kit';
+import type { Queryable } from '@diaspora/service-kit';
 import type { MediaRecord, MediaStore } from '../domain/ports.js';
 
 export class PgMediaStore implements MediaStore {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Queryable) {}
 
   async insert(record: Omit<MediaRecord, 'messageId'>): Promise<void> {
     await this.db.query(
@@ -24,6 +24,15 @@ export class PgMediaStore implements MediaStore {
       size: Number(row.size_bytes),
       messageId: null,
     }));
+  }
+
+  async attach(messageId: string, ownerId: string, ids: string[]): Promise<number> {
+    // The media must still be the sender's and unused: a concurrent send of the same upload loses here.
+    const { rowCount } = await this.db.query(
+      'UPDATE media SET message_id = $1 WHERE id = ANY($2::text[]) AND owner_id = $3 AND message_id IS NULL',
+      [messageId, ids, ownerId],
+    );
+    return rowCount ?? 0;
   }
 
   async purgeUnattached(olderThanMs: number, limit: number): Promise<string[]> {

@@ -1,23 +1,22 @@
-import type { Database, Queryable } from '@diaspora/service-kit';
+import type { Queryable } from '@diaspora/service-kit';
+import type { MemberDataStore } from '../domain/ports.js';
 import { removeMemberIn } from './conversations-repository.js';
 
 /** Stands in for the sender of messages whose author erased their account. */
 export const ERASED_USER_ID = 'usr_erased';
 
 /** What the messaging service holds about one member: tiers, GDPR export and erasure. */
-export class PgMemberData {
-  constructor(private readonly db: Database) {}
+export class PgMemberData implements MemberDataStore {
+  constructor(private readonly db: Queryable) {}
 
-  /** The tier users.tier.changed last set, if any. */
   async tier(userId: string): Promise<{ tier: 'free' | 'premium'; changedAt: Date } | null> {
     const { rows } = await this.db.query('SELECT tier, changed_at FROM user_tiers WHERE user_id = $1', [userId]);
     const row = rows[0];
     return row ? { tier: row.tier as 'free' | 'premium', changedAt: row.changed_at as Date } : null;
   }
 
-  /** Keeps the newest change only (events may arrive out of order). */
-  async setTier(tx: Queryable, userId: string, tier: 'free' | 'premium', changedAt: string): Promise<void> {
-    await tx.query(
+  async setTier(userId: string, tier: 'free' | 'premium', changedAt: string): Promise<void> {
+    await this.db.query(
       `INSERT INTO user_tiers (user_id, tier, changed_at) VALUES ($1, $2, $3)
        ON CONFLICT (user_id) DO UPDATE SET tier = excluded.tier, changed_at = excluded.changed_at
         WHERE user_tiers.changed_at < excluded.changed_at`,
@@ -25,17 +24,15 @@ export class PgMemberData {
     );
   }
 
-  /** The users.block.* read model: idempotent both ways. */
-  async setBlock(tx: Queryable, blockerId: string, blockedId: string, blocked: boolean, at: string): Promise<void> {
+  async setBlock(blockerId: string, blockedId: string, blocked: boolean, at: string): Promise<void> {
     if (blocked)
-      await tx.query(
+      await this.db.query(
         'INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
         [blockerId, blockedId, at],
       );
-    else await tx.query('DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2', [blockerId, blockedId]);
+    else await this.db.query('DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2', [blockerId, blockedId]);
   }
 
-  /** The member's part of a GDPR archive: their conversations (metadata), the messages they wrote, their uploads. */
   async export(userId: string): Promise<Record<string, unknown>> {
     const [conversations, messages, media, tier] = await Promise.all([
       this.db.query(
@@ -88,28 +85,24 @@ export class PgMemberData {
     };
   }
 
-  /**
-   * Erases the member inside `tx`: the content of every message they wrote (rows stay as tombstones so the others'
-   * conversations keep their order), their memberships, uploads, tier and the blocks read model's rows. Returns the storage keys to delete.
-   */
-  async erase(tx: Queryable, userId: string): Promise<string[]> {
-    const media = await tx.query<{ storage_key: string }>(
+  async erase(userId: string): Promise<string[]> {
+    const media = await this.db.query<{ storage_key: string }>(
       'DELETE FROM media WHERE owner_id = $1 RETURNING storage_key',
       [userId],
     );
-    await tx.query(
+    await this.db.query(
       `UPDATE messages SET body = '{}', attachments = '[]', client_message_id = NULL, sender_id = $2,
               deleted_at = coalesce(deleted_at, now())
         WHERE sender_id = $1`,
       [userId, ERASED_USER_ID],
     );
-    const { rows } = await tx.query<{ conversation_id: string }>(
+    const { rows } = await this.db.query<{ conversation_id: string }>(
       'SELECT conversation_id FROM conversation_members WHERE user_id = $1',
       [userId],
     );
-    for (const row of rows) await removeMemberIn(tx, row.conversation_id, userId);
-    await tx.query('DELETE FROM user_tiers WHERE user_id = $1', [userId]);
-    await tx.query('DELETE FROM blocks WHERE blocker_id = $1 OR blocked_id = $1', [userId]);
+    for (const row of rows) await removeMemberIn(this.db, row.conversation_id, userId);
+    await this.db.query('DELETE FROM user_tiers WHERE user_id = $1', [userId]);
+    await this.db.query('DELETE FROM blocks WHERE blocker_id = $1 OR blocked_id = $1', [userId]);
     return media.rows.map((row) => row.storage_key);
   }
 }

@@ -1,7 +1,7 @@
-import { type Database, isUniqueViolation, type Outbox, problems, type Queryable } from '@diaspora/service-kit';
+import { isUniqueViolation, type Queryable } from '@diaspora/service-kit';
 import type { MessageBody } from '../domain/message-content.js';
 import type { Message } from '../domain/model.js';
-import type { AppendResult, EventSink, MessageStore, NewMessage } from '../domain/ports.js';
+import { type AppendResult, ClientMessageIdTaken, type MessageStore, type NewMessage } from '../domain/ports.js';
 import { toMessage } from './rows.js';
 
 // One statement: take the next seq under the conversation row's lock (so seqs commit in order), insert, and move
@@ -25,58 +25,32 @@ const APPEND = `
     FROM inserted`;
 
 export class PgMessageStore implements MessageStore {
-  constructor(
-    private readonly db: Database,
-    private readonly outbox: Outbox,
-  ) {}
+  constructor(private readonly db: Queryable) {}
 
-  async append(
-    message: NewMessage,
-    alsoInTx?: (events: EventSink, message: Message) => Promise<void>,
-  ): Promise<AppendResult> {
-    const params = [
-      message.conversationId,
-      message.senderId,
-      message.id,
-      message.clientMessageId,
-      message.type,
-      JSON.stringify(message.body),
-      JSON.stringify(message.attachments),
-    ];
-    const run = async (client: Queryable): Promise<AppendResult> => {
-      const { rows } = await client.query(APPEND, params);
-      const row = rows[0];
-      if (!row) return { outcome: 'not_member' };
-      const stored = toMessage(row);
-      if (message.attachments.length) {
-        // The media must still be the sender's and unused: a concurrent send of the same upload loses here.
-        const attached = await client.query(
-          'UPDATE media SET message_id = $1 WHERE id = ANY($2::text[]) AND owner_id = $3 AND message_id IS NULL',
-          [message.id, message.attachments.map((attachment) => attachment.id), message.senderId],
-        );
-        if (attached.rowCount !== message.attachments.length)
-          throw problems.conflict('An attachment is already used by another message.', 'attachment-in-use');
-      }
-      const events: EventSink = {
-        publish: async (definition, data) => void (await this.outbox.enqueue(client, definition, data)),
-      };
-      await alsoInTx?.(events, stored);
-      return {
-        outcome: 'created',
-        message: stored,
-        conversationType: row.conversation_type as 'direct' | 'group',
-        memberIds: row.member_ids as string[],
-      };
-    };
+  async append(message: NewMessage): Promise<AppendResult> {
+    let rows: Record<string, unknown>[];
     try {
-      // The common case (no attachment, no event) is a single autocommitted statement: one round trip.
-      return message.attachments.length || alsoInTx ? await this.db.tx(run) : await run(this.db);
+      ({ rows } = await this.db.query(APPEND, [
+        message.conversationId,
+        message.senderId,
+        message.id,
+        message.clientMessageId,
+        message.type,
+        JSON.stringify(message.body),
+        JSON.stringify(message.attachments),
+      ]));
     } catch (error) {
-      if (!isUniqueViolation(error, 'messages_sender_client_id')) throw error;
-      const existing = await this.findByClientId(message.senderId, message.clientMessageId);
-      if (!existing) throw error;
-      return { outcome: 'duplicate', message: existing };
+      if (isUniqueViolation(error, 'messages_sender_client_id')) throw new ClientMessageIdTaken();
+      throw error;
     }
+    const row = rows[0];
+    if (!row) return { outcome: 'not_member' };
+    return {
+      outcome: 'created',
+      message: toMessage(row),
+      conversationType: row.conversation_type as 'direct' | 'group',
+      memberIds: row.member_ids as string[],
+    };
   }
 
   async findByClientId(senderId: string, clientMessageId: string): Promise<Message | null> {
@@ -129,14 +103,12 @@ export class PgMessageStore implements MessageStore {
   }
 
   async tombstone(id: string): Promise<Message> {
-    return this.db.tx(async (tx) => {
-      const { rows } = await tx.query(
-        `UPDATE messages SET body = '{}', attachments = '[]', deleted_at = now() WHERE id = $1 RETURNING *`,
-        [id],
-      );
-      await tx.query('DELETE FROM media WHERE message_id = $1', [id]);
-      return toMessage(rows[0]!);
-    });
+    const { rows } = await this.db.query(
+      `UPDATE messages SET body = '{}', attachments = '[]', deleted_at = now() WHERE id = $1 RETURNING *`,
+      [id],
+    );
+    await this.db.query('DELETE FROM media WHERE message_id = $1', [id]);
+    return toMessage(rows[0]!);
   }
 }
 

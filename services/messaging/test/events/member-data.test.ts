@@ -137,7 +137,7 @@ describe('erasure on users.user.deleted', () => {
     await service.context.bus.publish({ id: `${event.id}-copy`, subject: event.subject, data: encodeEnvelope(event) });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const { rows } = await service.context.db.query(
-      "SELECT count(*)::int AS n FROM processed_events WHERE consumer = 'erase-user' AND event_id = $1",
+      "SELECT count(*)::int AS n FROM processed_events WHERE consumer = 'erase-user-data' AND event_id = $1",
       [event.id],
     );
     expect(rows[0]!.n).toBe(1);

@@ -1,10 +1,10 @@
 import { TierChanged } from '@diaspora/events';
 import { buildEnvelope, encodeEnvelope } from '@diaspora/service-kit';
+import { openStorage } from '@diaspora/service-kit/storage';
 import { until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaService } from '../../src/domain/media-service.js';
 import { PgMediaStore } from '../../src/store/media-repository.js';
-import { openMediaStorage } from '../../src/store/media-storage.js';
 import { bearer, fakeUser, type MessagingTestService, startMessaging, startUsers, tokenFor } from '../fixtures.js';
 
 const amina = fakeUser('Amina');
@@ -172,7 +172,7 @@ describe('media attachments', () => {
       abandoned.id,
     ]);
     const kept = (await upload(moussa, png, 'image/png')).json(); // recent: still waiting for its message
-    const media = new MediaService(openMediaStorage(service.config), new PgMediaStore(service.context.db));
+    const media = new MediaService(openStorage(service.config, 'messaging'), new PgMediaStore(service.context.db));
     expect(await media.purgeAbandoned()).toBe(1);
     expect((await service.app.inject({ url: abandoned.url })).statusCode).toBe(404);
     expect((await service.app.inject({ url: kept.url })).statusCode).toBe(200);

@@ -1,9 +1,10 @@
-import { createLogger, type ObjectStorage } from '@diaspora/service-kit';
+import { createLogger } from '@diaspora/service-kit';
+import type { ObjectStorage } from '@diaspora/service-kit/storage';
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/domain/model.js';
 import type { ConversationStore, Membership, MessageStore } from '../../src/domain/ports.js';
+import { Views } from '../../src/domain/views.js';
 import { MessageStream } from '../../src/realtime/message-stream.js';
-import { Views } from '../../src/views.js';
 
 const message = (conversationId: string, seq: number, senderId = 'usr_other'): Message => ({
   conversationId,
