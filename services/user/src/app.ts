@@ -79,7 +79,7 @@ export const userService = defineService({
   migrations,
   keySource: (config) =>
     new StaticKeySource(publicKeys(loadPrivateKey(config.JWT_PRIVATE_KEY), config.JWT_RETIRED_PUBLIC_KEYS)),
-  async setup({ config, db, outbox, cache, logger }) {
+  async setup({ config, db, outbox, cache, logger, cursors }) {
     const superuser = superuserSettings(config);
     const privateKey = loadPrivateKey(config.JWT_PRIVATE_KEY);
     const keys = publicKeys(privateKey, config.JWT_RETIRED_PUBLIC_KEYS);
@@ -127,7 +127,7 @@ export const userService = defineService({
     });
     const profiles = new ProfileService(uow);
     const social = new SocialService(uow);
-    const socialQueries = new SocialQueries(uow, profiles);
+    const socialQueries = new SocialQueries(uow, profiles, cursors);
     const governance = new GovernanceService(uow, profiles);
     const accountSecurity = new AccountSecurityService(
       uow,

@@ -1,6 +1,6 @@
-import { problems } from '@diaspora/service-kit';
+import { type CursorCodec, cursorBinding, problems } from '@diaspora/service-kit';
 import type { IdPage } from './graph-ports.js';
-import { decodeCursor, page } from './paging.js';
+import { idPage } from './paging.js';
 import type { UnitOfWork } from './ports.js';
 import type { ProfileService } from './profile.js';
 import { requestView } from './social.js';
@@ -27,6 +27,7 @@ export class SocialQueries {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly profiles: ProfileService,
+    private readonly cursors: CursorCodec,
   ) {}
 
   private fetcher(kind: RelatedKind, userId: string) {
@@ -46,8 +47,9 @@ export class SocialQueries {
   /** One page of related ids in ascending id order; the token continues strictly after the last id. */
   async relatedIds(kind: RelatedKind, userId: string, pageSize: number, pageToken: string | undefined) {
     await this.mustExist(userId);
-    const after = decodeCursor(pageToken, 'page_token');
-    const { items, nextCursor } = await page(this.fetcher(kind, userId), after, pageSize, (id) => id);
+    const binding = cursorBinding(`related-ids:${kind}`, userId);
+    const fetch = this.fetcher(kind, userId);
+    const { items, nextCursor } = await idPage(this.cursors, binding, pageToken, pageSize, fetch, (id) => id);
     return { userIds: items, nextPageToken: nextCursor ?? '' };
   }
 
@@ -85,14 +87,17 @@ export class SocialQueries {
       const relation = await this.uow.graph.relationship(viewerId, userId);
       if (relation.blocking || relation.blockedBy) throw problems.notFound('user');
     }
-    const { items, nextCursor } = await page(this.fetcher(kind, userId), decodeCursor(cursor), limit, (id) => id);
+    const binding = cursorBinding(kind, viewerId, { userId });
+    const fetch = this.fetcher(kind, userId);
+    const { items, nextCursor } = await idPage(this.cursors, binding, cursor, limit, fetch, (id) => id);
     return { items: await this.profiles.viewsFor(viewerId, items, { hideBlocked: true }), nextCursor };
   }
 
   async requests(userId: string, direction: 'incoming' | 'outgoing', limit: number, cursor: string | undefined) {
     const fetch = (after: string | null, size: number) =>
       this.uow.graph.pendingRequests(userId, direction, { after, limit: size });
-    const { items, nextCursor } = await page(fetch, decodeCursor(cursor), limit, (request) => request.id);
+    const binding = cursorBinding('connection-requests', userId, { direction });
+    const { items, nextCursor } = await idPage(this.cursors, binding, cursor, limit, fetch, (request) => request.id);
     const otherIds = items.map((request) => (direction === 'incoming' ? request.fromUserId : request.toUserId));
     const views = new Map((await this.profiles.viewsFor(userId, otherIds)).map((view) => [view.id, view]));
     return {
@@ -106,7 +111,8 @@ export class SocialQueries {
 
   async blocked(userId: string, limit: number, cursor: string | undefined) {
     const fetch = (after: string | null, size: number) => this.uow.graph.blockedIds(userId, { after, limit: size });
-    const { items, nextCursor } = await page(fetch, decodeCursor(cursor), limit, (id) => id);
+    const binding = cursorBinding('blocked', userId);
+    const { items, nextCursor } = await idPage(this.cursors, binding, cursor, limit, fetch, (id) => id);
     return { items: await this.profiles.viewsFor(userId, items), nextCursor };
   }
 }

@@ -1,4 +1,4 @@
-import { isUniqueViolation, type Queryable } from '@diaspora/service-kit';
+import { isUniqueViolation, type Queryable, SqlParams } from '@diaspora/service-kit';
 import { EmailTakenError, type NewUser, PhoneTakenError, type UserStore } from '../domain/ports.js';
 import { DEFAULT_PRIVACY, type Privacy, type ProfileChanges, type UserRecord } from '../domain/user.js';
 
@@ -117,25 +117,21 @@ export class PgUserStore implements UserStore {
   }
 
   async updateProfile(id: string, changes: ProfileChanges): Promise<UserRecord | null> {
+    const params = new SqlParams();
+    const where = `id = ${params.add(id)} AND deleted_at IS NULL`;
     const assignments: string[] = [];
-    const values: unknown[] = [id];
-    const set = (sql: (placeholder: string) => string, value: unknown) => {
-      values.push(value);
-      assignments.push(sql(`$${values.length}`));
-    };
     for (const [key, value] of Object.entries(changes)) {
       const column = PROFILE_COLUMNS[key];
-      if (column && value !== undefined) set((p) => `${column} = ${p}`, value);
+      if (column && value !== undefined) assignments.push(`${column} = ${params.add(value)}`);
     }
     if (changes.coordinates !== undefined) {
-      set((p) => `residence_lat = ${p}`, changes.coordinates?.lat ?? null);
-      set((p) => `residence_lon = ${p}`, changes.coordinates?.lon ?? null);
+      assignments.push(`residence_lat = ${params.add(changes.coordinates?.lat ?? null)}`);
+      assignments.push(`residence_lon = ${params.add(changes.coordinates?.lon ?? null)}`);
     }
-    if (changes.privacy) set((p) => `privacy = privacy || ${p}::jsonb`, JSON.stringify(changes.privacy));
+    if (changes.privacy) assignments.push(`privacy = privacy || ${params.add(JSON.stringify(changes.privacy))}::jsonb`);
     const { rows } = await this.db.query(
-      `UPDATE users SET ${[...assignments, 'updated_at = now()'].join(', ')}
-       WHERE id = $1 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
-      values,
+      `UPDATE users SET ${[...assignments, 'updated_at = now()'].join(', ')} WHERE ${where} RETURNING ${COLUMNS}`,
+      params.values,
     );
     return rows[0] ? toRecord(rows[0]) : null;
   }
