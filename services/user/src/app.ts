@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { createPublicKey } from 'node:crypto';
-import { commonV1, createClient, implement, userV1 } from '@diaspora/proto';
+import { implement, userV1 } from '@diaspora/proto';
 import {
   ConfigError,
   defineService,
@@ -13,11 +13,12 @@ import {
   type Worker,
 } from '@diaspora/service-kit';
 import { openMailSender, openOtpVerifier } from '@diaspora/service-kit/providers';
+import { userDataPeers } from './clients/user-data-peers.js';
 import { userConfig } from './config.js';
 import { AccountSecurityService } from './domain/account-security.js';
 import { AuthService } from './domain/auth.js';
 import { BcryptHasher, JwtIssuer } from './domain/credentials.js';
-import { GdprService, type PeerExporter } from './domain/gdpr.js';
+import { GdprService } from './domain/gdpr.js';
 import { GovernanceService } from './domain/governance.js';
 import { LoginThrottle } from './domain/login-throttle.js';
 import { OAuthLoginService } from './domain/oauth-login.js';
@@ -27,8 +28,7 @@ import { SocialService } from './domain/social.js';
 import { SocialQueries } from './domain/social-queries.js';
 import { VerificationService } from './domain/verification.js';
 import { paymentConsumers } from './events/payment-consumers.js';
-import { userDataGrpcHandlers } from './grpc/user-data-grpc.js';
-import { userGrpcHandlers } from './grpc/user-grpc.js';
+import { userGrpcHandlers } from './grpc/handlers.js';
 import { accountRoutes } from './http/account-routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { governanceRoutes } from './http/governance-routes.js';
@@ -37,11 +37,11 @@ import { oauthRoutes } from './http/oauth-routes.js';
 import { profileRoutes } from './http/profile-routes.js';
 import { socialRoutes } from './http/social-routes.js';
 import { verificationRoutes } from './http/verification-routes.js';
+import { exportWorker as createExportWorker } from './jobs/export-worker.js';
+import { SuperuserBootstrap } from './jobs/superuser-bootstrap.js';
 import { configuredProviders } from './oauth/providers.js';
 import { migrations } from './store/migrations.js';
 import { PgUnitOfWork } from './store/unit-of-work.js';
-import { exportWorker as createExportWorker } from './workers/export-worker.js';
-import { SuperuserBootstrap } from './workers/superuser-bootstrap.js';
 
 /** PEM bundle → keys (a retired-keys variable may hold several concatenated PEMs). */
 function publicKeys(privateKey: KeyObject, retiredPems: string | undefined): KeyObject[] {
@@ -147,16 +147,9 @@ export const userService = defineService({
       signupTtlSeconds: config.OAUTH_SIGNUP_TTL_SECONDS,
     });
 
-    const peerClients = config.USER_DATA_EXPORT_PEERS.map((entry) => {
-      const [name, address] = entry.split('=') as [string, string];
-      return { name, client: createClient(commonV1.UserData, address, { deadlineMs: config.EXPORT_PEER_DEADLINE_MS }) };
-    });
-    const peers: PeerExporter[] = peerClients.map(({ name, client }) => ({
-      name,
-      exportUserData: async (userId) => (await client.exportUserData({ userId })).json,
-    }));
+    const exportPeers = userDataPeers(config.USER_DATA_EXPORT_PEERS, config.EXPORT_PEER_DEADLINE_MS);
     let exportWorker: PollingWorker | undefined;
-    const gdpr = new GdprService(uow, passwords, peers, logger, () => exportWorker?.wake());
+    const gdpr = new GdprService(uow, passwords, exportPeers.peers, logger, () => exportWorker?.wake());
     exportWorker = createExportWorker(gdpr, { pollMs: config.EXPORT_POLL_MS, logger });
 
     const workers: Worker[] = [exportWorker];
@@ -189,15 +182,15 @@ export const userService = defineService({
         await accountRoutes(app, accountSecurity, gdpr);
         await jwksRoutes(app, keys.map(toPublicJwk));
       },
-      grpc: [
-        implement(userV1.UserService, userGrpcHandlers(uow, profiles, socialQueries), logger),
-        implement(commonV1.UserData, userDataGrpcHandlers(gdpr), logger),
-      ],
+      grpc: [implement(userV1.UserService, userGrpcHandlers(uow, profiles, socialQueries), logger)],
+      // This service's own section of the archive. Its erasure is not event-driven: DELETE /me anonymizes the
+      // account in the request, then publishes users.user.deleted for the others.
+      userData: { export: async (userId) => (await gdpr.ownData(userId)) ?? {}, eraseIn: async () => {} },
       consumers: paymentConsumers(db, uow),
       workers,
       checks,
       async close() {
-        for (const { client } of peerClients) client.close();
+        exportPeers.close();
       },
     };
   },

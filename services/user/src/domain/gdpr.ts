@@ -8,8 +8,19 @@ import { ownView } from './views.js';
 /** Another service's part of an export (`commonV1.UserData.ExportUserData`), behind a port. */
 export interface PeerExporter {
   name: string;
-  /** The service's JSON document about the user; rejects when the peer cannot answer. */
+  /** The service's JSON document about the user; rejects (with `PeerAbsentError` when it knows why) otherwise. */
   exportUserData(userId: string): Promise<string>;
+}
+
+/** A peer that could not contribute, and why (`unavailable`, `unimplemented`, `deadline-exceeded`…). */
+export class PeerAbsentError extends Error {
+  override name = 'PeerAbsentError';
+  constructor(
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`export peer absent: ${reason}`, options);
+  }
 }
 
 export const ARCHIVE_FORMAT = 'diaspora-export/1';
@@ -19,8 +30,12 @@ export interface Archive {
   userId: string;
   requestedAt: string;
   generatedAt: string;
+  /** Each service's section, by service name. */
   services: Record<string, unknown>;
+  /** The services that could not contribute, and why. */
   absent: { service: string; reason: string }[];
+  /** Every service asked, by name: `included` when its section is in `services`, otherwise why it is absent. */
+  sources: Record<string, string>;
 }
 
 export function exportJobView(job: ExportJobRecord) {
@@ -33,17 +48,6 @@ export function exportJobView(job: ExportJobRecord) {
     ...(job.status === 'failed' ? { error: 'The archive could not be built; ask for a new export.' } : {}),
   };
 }
-
-const reasonOf = (error: unknown) => {
-  const { code, details } = error as { code?: number; details?: string };
-  const names: Record<number, string> = {
-    4: 'deadline-exceeded',
-    5: 'not-found',
-    12: 'unimplemented',
-    14: 'unavailable',
-  };
-  return typeof code === 'number' ? (names[code] ?? `grpc-status-${code}`) : (details ?? 'unreachable');
-};
 
 /**
  * GDPR: the member's archive (this service's data plus every peer's part, built by a background job) and
@@ -106,11 +110,21 @@ export class GdprService {
         try {
           services[peer.name] = JSON.parse(await peer.exportUserData(job.userId));
         } catch (error) {
-          const reason = error instanceof SyntaxError ? 'invalid-json' : reasonOf(error);
+          const reason =
+            error instanceof PeerAbsentError
+              ? error.reason
+              : error instanceof SyntaxError
+                ? 'invalid-json'
+                : 'unreachable';
           this.logger.info({ peer: peer.name, reason, jobId: job.id }, 'export peer absent');
           absent.push({ service: peer.name, reason });
         }
       }),
+    );
+    absent.sort((a, b) => a.service.localeCompare(b.service));
+    const answered = Object.keys(services).map((service) => [service, 'included']);
+    const sources = Object.fromEntries(
+      [...answered, ...absent.map(({ service, reason }) => [service, reason])].sort(([a], [b]) => a!.localeCompare(b!)),
     );
     return {
       format: ARCHIVE_FORMAT,
@@ -118,7 +132,8 @@ export class GdprService {
       requestedAt: job.createdAt.toISOString(),
       generatedAt: new Date().toISOString(),
       services,
-      absent: absent.sort((a, b) => a.service.localeCompare(b.service)),
+      absent,
+      sources,
     };
   }
 

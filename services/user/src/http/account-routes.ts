@@ -36,6 +36,9 @@ const ExportJob = Type.Object({
         absent: Type.Array(Type.Object({ service: Type.String(), reason: Type.String() }), {
           description: 'Services that could not contribute (not deployed, not answering)',
         }),
+        sources: Type.Record(Type.String(), Type.String(), {
+          description: "Every service asked: 'included' when its part is in services, otherwise why it is absent",
+        }),
       },
       { additionalProperties: true },
     ),

@@ -86,6 +86,12 @@ describe('POST /me/export → GET /me/export/{id}', () => {
       { service: 'content', reason: 'unimplemented' },
       { service: 'messaging', reason: 'unavailable' },
     ]);
+    expect(archive.sources).toEqual({
+      content: 'unimplemented',
+      event: 'included',
+      messaging: 'unavailable',
+      user: 'included',
+    });
     expect(asked).toContain(member.user.id);
   });
 
