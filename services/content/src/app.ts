@@ -1,38 +1,29 @@
-import { commonV1, contentV1, implement } from '@diaspora/proto';
-import { defineService, purgeExpiredIdempotencyKeys, type Worker } from '@diaspora/service-kit';
+import { contentV1, createClient, implement, userV1 } from '@diaspora/proto';
+import { createUnitOfWork, defineService, every, userData } from '@diaspora/service-kit';
+import { openStorage } from '@diaspora/service-kit/storage';
+import { UserDirectory } from './clients/user-directory.js';
 import { contentConfig } from './config.js';
+import { EventsFeed } from './domain/feed/events-feed.js';
+import { PostsFeed } from './domain/feed/posts-feed.js';
+import { SponsoredSource } from './domain/feed/sponsored.js';
+import { TimelineService } from './domain/feed/timelines.js';
+import { InteractionService } from './domain/interactions.js';
+import { MediaLibrary } from './domain/media.js';
+import { ModerationService } from './domain/moderation/service.js';
+import { TextFilter } from './domain/moderation/text-filter.js';
+import { PostService } from './domain/posts.js';
+import { PostPresenter } from './domain/presenter.js';
+import { UserDataService } from './domain/user-data.js';
 import { contentConsumers } from './events/consumers.js';
-import { moderationHandlers, userDataHandlers } from './grpc/handlers.js';
+import { moderationHandlers } from './grpc/handlers.js';
 import { feedRoutes } from './http/feed-routes.js';
 import { mediaRoutes } from './http/media-routes.js';
 import { postRoutes } from './http/post-routes.js';
-import { buildServices, openContentStorage, openContentStore } from './services.js';
+import { openContentStore } from './store/content-store/open.js';
 import { migrations } from './store/migrations.js';
+import { contentStores } from './store/stores.js';
 
-/** Uploads never attached to a post are removed after this long. */
-const UNATTACHED_MEDIA_TTL_MS = 24 * 3600 * 1000;
-
-/** A periodic chore the runtime starts and stops with the service. */
-function every(ms: number, chore: () => Promise<void>, onError: (error: unknown) => void): Worker {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  return {
-    start() {
-      timer = setInterval(() => {
-        running ??= chore()
-          .catch(onError)
-          .finally(() => {
-            running = undefined;
-          });
-      }, ms);
-      timer.unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
-}
+const HOUR = 3_600_000;
 
 export const contentService = defineService({
   name: 'content',
@@ -43,36 +34,88 @@ export const contentService = defineService({
   },
   config: contentConfig,
   migrations,
-  async setup({ config, db, logger }) {
-    const storage = openContentStorage(config);
+  async setup({ config, db, outbox, logger, cursors }) {
+    // Adapters: media files, the content store (PostgreSQL or MongoDB), the PostgreSQL-side stores, the user service.
+    const storage = openStorage(config, 'content');
     const store = await openContentStore(config, db, logger);
-    await store.init();
-    const services = buildServices({ config, db, logger, store, storage });
-    const cleanup = every(
-      3_600_000,
-      async () => {
-        const stale = await services.mediaUploads.unattachedBefore(new Date(Date.now() - UNATTACHED_MEDIA_TTL_MS), 500);
-        for (const upload of stale) await storage.delete(upload.key);
-        if (stale.length) await services.mediaUploads.delete(stale.map((upload) => upload.id));
-        await purgeExpiredIdempotencyKeys(db);
-      },
-      (error) => logger.warn({ err: error }, 'content cleanup failed; will retry'),
+    const cacheMs = config.AUTHOR_CACHE_SECONDS * 1000;
+    const uow = createUnitOfWork(
+      db,
+      outbox,
+      contentStores({
+        timelines: { activeDays: config.TIMELINE_ACTIVE_DAYS, maxItems: config.TIMELINE_MAX_ITEMS },
+        graphCacheMs: cacheMs,
+      }),
     );
+    const userClient = config.USER_GRPC_ADDR
+      ? createClient(userV1.UserService, config.USER_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS })
+      : undefined;
+    const users = new UserDirectory(userClient, uow.read.community, logger, cacheMs);
+
+    // Use cases.
+    const filter = new TextFilter({
+      holdScore: config.MODERATION_HOLD_SCORE,
+      flagScore: config.MODERATION_FLAG_SCORE,
+      ...(config.MODERATION_LEXICONS ? { lexicons: config.MODERATION_LEXICONS } : {}),
+    });
+    const media = new MediaLibrary({ uow, storage });
+    const presenter = new PostPresenter({
+      store,
+      relations: (viewerId, authorIds) => uow.read.community.relations(viewerId, authorIds),
+      authors: (viewerId, ids) => users.authors(viewerId, ids),
+      mediaUrl: (key) => media.url(key),
+    });
+    const posts = new PostService({
+      store,
+      filter,
+      presenter,
+      authorCommunity: async (claims) => {
+        const { originCountry, residenceCountry, residenceCity } = await users.viewer(claims);
+        return {
+          ...(originCountry ? { originCountry } : {}),
+          ...(residenceCountry ? { residenceCountry } : {}),
+          ...(residenceCity ? { residenceCity } : {}),
+        };
+      },
+      claimMedia: (ids, ownerId, postId) => media.claim(ids, ownerId, postId),
+      releaseMedia: (postId) => media.release(postId),
+      limits: { postMaxChars: config.POST_MAX_CHARS, mediaMaxPerPost: config.MEDIA_MAX_PER_POST },
+    });
+    const interactions = new InteractionService({
+      store,
+      posts,
+      filter,
+      cursors,
+      authors: (viewerId, ids) => users.authors(viewerId, ids),
+      commentMaxChars: config.COMMENT_MAX_CHARS,
+    });
+    const moderation = new ModerationService({ store, presenter, hideThreshold: config.REPORT_HIDE_THRESHOLD });
+    const postsFeed = new PostsFeed({
+      store,
+      timelines: new TimelineService({ store, uow, users, logger }),
+      presenter,
+      cursors,
+      sponsored: new SponsoredSource(config.SPONSORED_FEED),
+    });
+    const eventsFeed = new EventsFeed({ cards: uow.read.cards, cursors });
+    const privacy = new UserDataService({ uow, store, storage, logger });
+
     return {
       async routes(app) {
-        await postRoutes(app, services);
-        await feedRoutes(app, services);
-        await mediaRoutes(app, services);
+        await postRoutes(app, { posts, interactions, presenter, users, db });
+        await feedRoutes(app, { postsFeed, eventsFeed, moderation, users, cursors });
+        await mediaRoutes(app, { storage, media, maxBytes: config.MEDIA_MAX_BYTES });
       },
-      grpc: [
-        implement(contentV1.ContentModeration, moderationHandlers(services.moderation), logger),
-        implement(commonV1.UserData, userDataHandlers(services.userData), logger),
-      ],
-      consumers: contentConsumers({ ...services, db }),
-      workers: [cleanup],
+      grpc: [implement(contentV1.ContentModeration, moderationHandlers(moderation), logger)],
+      consumers: contentConsumers({ db, uow, store, moderation }),
+      userData: userData(uow, {
+        export: (userId) => privacy.export(userId),
+        erase: (scope, userId) => privacy.erase(scope, userId),
+      }),
+      chores: [every('unattached media cleanup', HOUR, () => media.removeUnattached())],
       checks: { contentStore: () => store.ping(), storage: () => storage.ping() },
       async close() {
-        services.close();
+        userClient?.close();
         await store.close();
       },
     };

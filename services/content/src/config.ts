@@ -1,4 +1,4 @@
-import { storageConfig } from '@diaspora/service-kit';
+import { storageConfig } from '@diaspora/service-kit/storage';
 import { Type } from 'typebox';
 
 const Score = Type.Number({ minimum: 0, maximum: 100 });
@@ -22,17 +22,10 @@ export const contentConfig = {
   MONGO_URL: Type.Optional(Type.String({ pattern: '^mongodb(\\+srv)?://' })),
   /** The user service (names and avatars, the social graph, viewers' communities). */
   USER_GRPC_ADDR: Type.Optional(Type.String({ minLength: 3 })),
-  /**
-   * Local data of the all-in-one host: with no STORAGE_URL, media go to `$DATA_DIR/content/media`, and signing
-   * secrets that are not configured are generated once and kept under `$DATA_DIR/content/`.
-   */
-  DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  /** Media files: STORAGE_URL, else `$DATA_DIR/content/media` (DATA_DIR is in the kit's base config). */
   ...storageConfig,
-  STORAGE_URL: Type.Optional(storageConfig.STORAGE_URL),
   /** Base of signed media links: an absolute URL, or a path on the public API's origin (the gateway route). */
   STORAGE_PUBLIC_URL: Type.String({ pattern: '^(https?://|/)', default: '/api/v1/content/media' }),
-  /** HMAC secret for feed cursors (at least 32 characters); generated under DATA_DIR when absent. */
-  FEED_CURSOR_SECRET: Type.Optional(Type.String({ minLength: 32 })),
 
   POST_MAX_CHARS: Type.Integer({ default: 5000, minimum: 100, maximum: 50_000 }),
   COMMENT_MAX_CHARS: Type.Integer({ default: 2000, minimum: 100, maximum: 20_000 }),

@@ -1,13 +1,9 @@
 import type { userV1 } from '@diaspora/proto';
 import type { AccessClaims, Logger } from '@diaspora/service-kit';
 import type { Viewer } from '../domain/model.js';
-import type { CommunityStore, MemberRecord } from '../store/community.js';
+import type { AuthorView, CommunityStore, MemberRecord } from '../domain/ports.js';
 
-export interface AuthorView {
-  id: string;
-  displayName: string;
-  avatarUrl?: string;
-}
+export type { AuthorView };
 
 const BATCH = 100;
 const GRAPH_PAGE = 1000;

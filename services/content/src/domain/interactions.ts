@@ -1,7 +1,6 @@
 import { CommentCreated, LikeCreated } from '@diaspora/events';
-import { newId, problems } from '@diaspora/service-kit';
+import { type CursorCodec, newId, problems } from '@diaspora/service-kit';
 import { event, verdictEvents } from './events.js';
-import type { CursorCodec } from './feed/cursor.js';
 import { type Comment, isVisibleState, type Post, type Viewer } from './model.js';
 import type { TextFilter } from './moderation/text-filter.js';
 import type { ContentStore } from './ports.js';

@@ -1,6 +1,5 @@
-import type { AuthorView } from '../clients/user-directory.js';
 import type { Post, Viewer } from './model.js';
-import type { ContentStore } from './ports.js';
+import type { AuthorView, ContentStore } from './ports.js';
 import { canRead, type Relation } from './rules.js';
 
 export interface MediaView {

@@ -1,6 +1,6 @@
-import type { Logger, ObjectStorage } from '@diaspora/service-kit';
-import type { MediaUploadStore } from '../store/media-uploads.js';
-import type { ContentStore } from './ports.js';
+import type { Logger } from '@diaspora/service-kit';
+import type { ObjectStorage } from '@diaspora/service-kit/storage';
+import type { ContentStore, Scope, UnitOfWork } from './ports.js';
 
 /**
  * GDPR for the content service: a member's archive section (posts with their edit history, comments, likes,
@@ -8,11 +8,14 @@ import type { ContentStore } from './ports.js';
  */
 export class UserDataService {
   constructor(
-    private readonly deps: { store: ContentStore; media: MediaUploadStore; storage: ObjectStorage; logger: Logger },
+    private readonly deps: { uow: UnitOfWork; store: ContentStore; storage: ObjectStorage; logger: Logger },
   ) {}
 
   async export(userId: string): Promise<Record<string, unknown>> {
-    const [content, uploads] = await Promise.all([this.deps.store.exportUser(userId), this.deps.media.ofOwner(userId)]);
+    const [content, uploads] = await Promise.all([
+      this.deps.store.exportUser(userId),
+      this.deps.uow.read.media.ofOwner(userId),
+    ]);
     return {
       posts: content.posts.map(({ version: _v, ...post }) => post),
       comments: content.comments,
@@ -23,14 +26,17 @@ export class UserDataService {
   }
 
   /**
-   * Erases the member's content and uploaded files. Idempotent: safe to run again after a partial failure (the
-   * consumer is retried until every step went through).
+   * Erases the member's content, uploaded files and what the read models keep of them. The content store (maybe
+   * MongoDB) and the files are outside the scope's transaction, so every step is idempotent: safe to run again
+   * after a partial failure (the consumer is retried until every step went through).
    */
-  async erase(userId: string): Promise<void> {
-    const uploads = await this.deps.media.ofOwner(userId);
+  async erase(scope: Scope, userId: string): Promise<void> {
+    const uploads = await scope.media.ofOwner(userId);
     const erased = await this.deps.store.eraseUser(userId);
     for (const upload of uploads) await this.deps.storage.delete(upload.key);
-    await this.deps.media.delete(uploads.map((upload) => upload.id));
+    await scope.media.delete(uploads.map((upload) => upload.id));
+    await scope.community.forget(userId);
+    await scope.timelines.forget(userId);
     this.deps.logger.info({ userId, ...erased, media: uploads.length }, 'member content erased');
   }
 }

@@ -6,22 +6,20 @@ import {
   ConnectionAccepted,
   ConnectionRemoved,
   EventCanceled,
+  type EventData,
+  type EventDefinition,
+  type EventEnvelope,
   EventPublished,
   EventUpdated,
   FollowCreated,
   FollowDeleted,
   PostPublished,
-  UserDeleted,
   UserProfileUpdated,
   UserRegistered,
 } from '@diaspora/events';
-import { type Database, type EventConsumer, idempotentConsumer, Problem, type Queryable } from '@diaspora/service-kit';
+import { type Database, type EventConsumer, idempotentConsumer, Problem } from '@diaspora/service-kit';
 import type { ModerationService } from '../domain/moderation/service.js';
-import type { ContentStore } from '../domain/ports.js';
-import type { UserDataService } from '../domain/user-data.js';
-import type { CommunityStore } from '../store/community.js';
-import type { EventCardStore } from '../store/event-cards.js';
-import type { TimelineStore } from '../store/timelines.js';
+import type { ContentStore, Scope, UnitOfWork } from '../domain/ports.js';
 
 /** A decision on content that was deleted or erased meanwhile has nothing left to apply to. */
 async function ignoreGone(apply: () => Promise<unknown>): Promise<void> {
@@ -37,34 +35,35 @@ const BACKFILL = 20;
 
 export interface ConsumerDeps {
   db: Database;
+  uow: UnitOfWork;
   store: ContentStore;
-  community: CommunityStore;
-  timelines: TimelineStore;
-  cards: EventCardStore;
   moderation: ModerationService;
-  userData: UserDataService;
 }
 
-/** What this service learns from others (and from itself: fan-out of its own published posts). */
+/**
+ * What this service learns from others (and from itself: fan-out of its own published posts). Each consumer runs
+ * in the transaction that records the event as processed, with the stores of that transaction's scope.
+ */
 export function contentConsumers(deps: ConsumerDeps): EventConsumer[] {
-  const { db, store, community, timelines, cards, moderation, userData } = deps;
+  const { db, uow, store, moderation } = deps;
+  const community = uow.read.community;
+  /** An idempotent consumer whose handler gets the scope of the transaction that records the event. */
+  const consume = <D extends EventDefinition>(
+    name: string,
+    event: D,
+    handle: (scope: Scope, data: EventData<D>, envelope: EventEnvelope<EventData<D>>) => Promise<void>,
+  ) => idempotentConsumer(db, name, event, (tx, data, envelope) => handle(uow.scopeFor(tx), data, envelope));
 
-  const backfill = async (tx: Queryable, userId: string, authorId: string) => {
+  const backfill = async (scope: Scope, userId: string, authorId: string) => {
     const posts = await store.listPosts({ authorIds: [authorId] }, { limit: BACKFILL });
-    await timelines.backfill(
-      tx,
+    await scope.timelines.backfill(
       userId,
       posts.map((post) => ({ postId: post.id, authorId })),
     );
   };
   /** Drops an author from a timeline unless the owner still follows or is connected to them. */
-  const unlinkIfUnrelated = async (tx: Queryable, userId: string, authorId: string) => {
-    const { rowCount } = await tx.query(
-      `SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2
-       UNION ALL SELECT 1 FROM connections WHERE user_id = $1 AND other_id = $2`,
-      [userId, authorId],
-    );
-    if (!rowCount) await timelines.removeAuthor(tx, userId, authorId);
+  const unlinkIfUnrelated = async (scope: Scope, userId: string, authorId: string) => {
+    if (!(await scope.community.related(userId, authorId))) await scope.timelines.removeAuthor(userId, authorId);
   };
 
   /** Drops cached connections/blocks of both members once the change has committed. */
@@ -77,78 +76,71 @@ export function contentConsumers(deps: ConsumerDeps): EventConsumer[] {
   });
 
   return [
-    idempotentConsumer(db, 'fan-out', PostPublished, async (tx, post) => {
-      await timelines.fanOut(tx, post.postId, post.authorId);
+    consume('fan-out', PostPublished, async (scope, post) => {
+      await scope.timelines.fanOut(post.postId, post.authorId);
     }),
 
-    idempotentConsumer(db, 'members-registered', UserRegistered, (tx, user, envelope) =>
-      community.upsertMember(tx, { ...user, languages: user.languages }, new Date(envelope.occurredAt)),
+    consume('members-registered', UserRegistered, (scope, user, envelope) =>
+      scope.community.upsertMember({ ...user, languages: user.languages }, new Date(envelope.occurredAt)),
     ),
-    idempotentConsumer(db, 'members-updated', UserProfileUpdated, (tx, user, envelope) =>
-      community.upsertMember(
-        tx,
+    consume('members-updated', UserProfileUpdated, (scope, user, envelope) =>
+      scope.community.upsertMember(
         { ...user, ...(user.avatarUrl ? { avatarUrl: user.avatarUrl } : {}) },
         new Date(envelope.occurredAt),
       ),
     ),
-    idempotentConsumer(db, 'erase-member', UserDeleted, async (tx, { userId }) => {
-      await userData.erase(userId);
-      await community.forget(tx, userId);
-      await timelines.forget(tx, userId);
+    consume('follow-created', FollowCreated, async (scope, { followerId, followeeId }) => {
+      await scope.community.follow(followerId, followeeId, true);
+      await backfill(scope, followerId, followeeId);
     }),
-
-    idempotentConsumer(db, 'follow-created', FollowCreated, async (tx, { followerId, followeeId }) => {
-      await community.follow(tx, followerId, followeeId, true);
-      await backfill(tx, followerId, followeeId);
-    }),
-    idempotentConsumer(db, 'follow-deleted', FollowDeleted, async (tx, { followerId, followeeId }) => {
-      await community.follow(tx, followerId, followeeId, false);
-      await unlinkIfUnrelated(tx, followerId, followeeId);
+    consume('follow-deleted', FollowDeleted, async (scope, { followerId, followeeId }) => {
+      await scope.community.follow(followerId, followeeId, false);
+      await unlinkIfUnrelated(scope, followerId, followeeId);
     }),
     thenForget(
-      idempotentConsumer(db, 'connection-accepted', ConnectionAccepted, async (tx, { fromUserId, toUserId }) => {
-        await community.connect(tx, fromUserId, toUserId, true);
-        await backfill(tx, fromUserId, toUserId);
-        await backfill(tx, toUserId, fromUserId);
+      consume('connection-accepted', ConnectionAccepted, async (scope, { fromUserId, toUserId }) => {
+        await scope.community.connect(fromUserId, toUserId, true);
+        await backfill(scope, fromUserId, toUserId);
+        await backfill(scope, toUserId, fromUserId);
       }),
       (data: { fromUserId: string; toUserId: string }) => [data.fromUserId, data.toUserId],
     ),
     thenForget(
-      idempotentConsumer(db, 'connection-removed', ConnectionRemoved, async (tx, { userIds }) => {
+      consume('connection-removed', ConnectionRemoved, async (scope, { userIds }) => {
         const [a, b] = userIds as [string, string];
-        await community.connect(tx, a, b, false);
-        await unlinkIfUnrelated(tx, a, b);
-        await unlinkIfUnrelated(tx, b, a);
+        await scope.community.connect(a, b, false);
+        await unlinkIfUnrelated(scope, a, b);
+        await unlinkIfUnrelated(scope, b, a);
       }),
       (data: { userIds: string[] }) => data.userIds,
     ),
     thenForget(
-      idempotentConsumer(db, 'block-created', BlockCreated, async (tx, { blockerId, blockedId }) => {
-        await community.block(tx, blockerId, blockedId, true);
-        await timelines.removeAuthor(tx, blockerId, blockedId);
-        await timelines.removeAuthor(tx, blockedId, blockerId);
+      consume('block-created', BlockCreated, async (scope, { blockerId, blockedId }) => {
+        await scope.community.block(blockerId, blockedId, true);
+        await scope.timelines.removeAuthor(blockerId, blockedId);
+        await scope.timelines.removeAuthor(blockedId, blockerId);
       }),
       (data: { blockerId: string; blockedId: string }) => [data.blockerId, data.blockedId],
     ),
     thenForget(
-      idempotentConsumer(db, 'block-deleted', BlockDeleted, (tx, { blockerId, blockedId }) =>
-        community.block(tx, blockerId, blockedId, false),
+      consume('block-deleted', BlockDeleted, (scope, { blockerId, blockedId }) =>
+        scope.community.block(blockerId, blockedId, false),
       ),
       (data: { blockerId: string; blockedId: string }) => [data.blockerId, data.blockedId],
     ),
 
-    idempotentConsumer(db, 'event-published', EventPublished, (tx, card, envelope) =>
-      cards.apply(tx, card, new Date(envelope.occurredAt)),
+    consume('event-published', EventPublished, (scope, card, envelope) =>
+      scope.cards.apply(card, new Date(envelope.occurredAt)),
     ),
-    idempotentConsumer(db, 'event-updated', EventUpdated, (tx, { changed: _changed, ...card }, envelope) =>
-      cards.apply(tx, card, new Date(envelope.occurredAt)),
+    consume('event-updated', EventUpdated, (scope, { changed: _changed, ...card }, envelope) =>
+      scope.cards.apply(card, new Date(envelope.occurredAt)),
     ),
-    idempotentConsumer(db, 'event-canceled', EventCanceled, (tx, { reason: _reason, ...card }, envelope) =>
-      cards.apply(tx, { ...card, status: 'canceled' }, new Date(envelope.occurredAt)),
+    consume('event-canceled', EventCanceled, (scope, { reason: _reason, ...card }, envelope) =>
+      scope.cards.apply({ ...card, status: 'canceled' }, new Date(envelope.occurredAt)),
     ),
 
     // The admin service decided (it checked the moderator's role and scope): apply with full reach.
-    idempotentConsumer(db, 'admin-taken-down', AdminContentTakenDown, (_tx, decision) =>
+    consume('admin-taken-down', AdminContentTakenDown, (_scope, decision) =>
       ignoreGone(() =>
         moderation.takeDown(
           { userId: decision.moderatorId, roles: ['super'] },
@@ -158,7 +150,7 @@ export function contentConsumers(deps: ConsumerDeps): EventConsumer[] {
         ),
       ),
     ),
-    idempotentConsumer(db, 'admin-restored', AdminContentRestored, (_tx, decision) =>
+    consume('admin-restored', AdminContentRestored, (_scope, decision) =>
       ignoreGone(() =>
         moderation.restore(
           { userId: decision.moderatorId, roles: ['super'] },

@@ -1,9 +1,8 @@
-import type { commonV1, contentV1 } from '@diaspora/proto';
+import type { contentV1 } from '@diaspora/proto';
 import { problems } from '@diaspora/service-kit';
 import type { ModerationState, TargetType } from '../domain/model.js';
 import type { ModerationItem, ModerationService } from '../domain/moderation/service.js';
 import type { ModeratorIdentity } from '../domain/rules.js';
-import type { UserDataService } from '../domain/user-data.js';
 
 const STATES = new Set(['held', 'flagged', 'hidden', 'removed']);
 
@@ -75,16 +74,6 @@ export function moderationHandlers(moderation: ModerationService): contentV1.Con
       return toMessage(
         await moderation.restore(moderator(request), target(request.targetType), request.targetId, request.reason),
       );
-    },
-  };
-}
-
-/** commonV1.UserData: this service's section of a member's GDPR archive. */
-export function userDataHandlers(userData: UserDataService): commonV1.UserDataHandlers {
-  return {
-    async exportUserData(request) {
-      if (!request.userId) throw problems.badRequest('user_id is required');
-      return { service: 'content', json: JSON.stringify(await userData.export(request.userId)) };
     },
   };
 }

@@ -1,6 +1,17 @@
-import { type HttpApp, problemResponses, problems } from '@diaspora/service-kit';
+import {
+  bearerSecurity,
+  type CursorCodec,
+  callerOf,
+  type HttpApp,
+  problemResponses,
+  problems,
+} from '@diaspora/service-kit';
+import type { EventsFeed } from '../domain/feed/events-feed.js';
 import type { Near } from '../domain/feed/geo.js';
-import type { ContentServices } from '../services.js';
+import type { PostsFeed } from '../domain/feed/posts-feed.js';
+import type { ModerationService } from '../domain/moderation/service.js';
+import type { ViewerDirectory } from '../domain/ports.js';
+import { moderatorFromClaims } from '../domain/rules.js';
 import {
   FeedPage,
   FeedQuery,
@@ -12,8 +23,6 @@ import {
   ReportView,
 } from './schemas.js';
 
-const security = [{ bearer: [] }];
-
 function parseNear(near: string | undefined, radiusKm: number | undefined): Near | undefined {
   if (!near) return undefined;
   const [lat, lon] = near.split(',').map(Number) as [number, number];
@@ -23,8 +32,17 @@ function parseNear(near: string | undefined, radiusKm: number | undefined): Near
 }
 
 /** The two-section feed, reports, and moderation by ambassadors, consuls and super users. */
-export async function feedRoutes(app: HttpApp, services: ContentServices): Promise<void> {
-  const { postsFeed, eventsFeed, moderation, users } = services;
+export async function feedRoutes(
+  app: HttpApp,
+  deps: {
+    postsFeed: PostsFeed;
+    eventsFeed: EventsFeed;
+    moderation: ModerationService;
+    users: ViewerDirectory;
+    cursors: CursorCodec;
+  },
+): Promise<void> {
+  const { postsFeed, eventsFeed, moderation, users, cursors } = deps;
 
   app.get(
     '/api/v1/content/feed',
@@ -32,7 +50,7 @@ export async function feedRoutes(app: HttpApp, services: ContentServices): Promi
       onRequest: app.authenticate,
       schema: {
         tags: ['feed'],
-        security,
+        security: bearerSecurity,
         summary: 'The feed: section=posts (people you follow, your communities) or section=events (upcoming)',
         description:
           'Filters: country (origin country of authors / event country), city, near=lat,lon with radiusKm, language, ' +
@@ -45,7 +63,7 @@ export async function feedRoutes(app: HttpApp, services: ContentServices): Promi
     },
     async (request) => {
       const { section, cursor, limit = 20, near, radiusKm, ...rest } = request.query;
-      const viewer = await users.viewer(request.auth!);
+      const viewer = await users.viewer(callerOf(request));
       const nearPoint = parseNear(near, radiusKm);
       const filters = { ...rest, ...(nearPoint ? { near: nearPoint } : {}) };
       const page =
@@ -62,14 +80,14 @@ export async function feedRoutes(app: HttpApp, services: ContentServices): Promi
       onRequest: app.authenticate,
       schema: {
         tags: ['moderation'],
-        security,
+        security: bearerSecurity,
         summary: 'Report a post or comment (once per member; enough reports hide it pending review)',
         body: ReportBody,
         response: { 200: ReportView, 201: ReportView, ...problemResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {
-      const result = await moderation.report(await users.viewer(request.auth!), request.body);
+      const result = await moderation.report(await users.viewer(callerOf(request)), request.body);
       const { id, targetType, targetId, reason, createdAt } = result.report;
       return reply
         .code(result.created ? 201 : 200)
@@ -83,7 +101,7 @@ export async function feedRoutes(app: HttpApp, services: ContentServices): Promi
       onRequest: app.requireRole('super', 'ambassador', 'consul'),
       schema: {
         tags: ['moderation'],
-        security,
+        security: bearerSecurity,
         summary: 'Held, flagged and hidden content within your scope (ambassador: country, consul: city)',
         querystring: QueueQuery,
         response: { 200: QueuePage, ...problemResponses(400, 401, 403) },
@@ -91,15 +109,15 @@ export async function feedRoutes(app: HttpApp, services: ContentServices): Promi
     },
     async (request) => {
       const { state, targetType, limit = 20, cursor } = request.query;
-      const before = cursor ? services.cursors.decode(cursor, `queue:${request.auth!.sub}`, isItemId) : undefined;
-      const page = await moderation.queue(services.moderatorOf(request.auth!), {
+      const before = cursor ? cursors.decode(cursor, `queue:${callerOf(request).sub}`, isItemId) : undefined;
+      const page = await moderation.queue(moderatorFromClaims(callerOf(request)), {
         ...(state ? { states: [state] } : {}),
         ...(targetType ? { targetType } : {}),
         page: { ...(before ? { before } : {}), limit },
       });
       return {
         items: page.items,
-        nextCursor: page.next ? services.cursors.encode(`queue:${request.auth!.sub}`, page.next) : null,
+        nextCursor: page.next ? cursors.encode(`queue:${callerOf(request).sub}`, page.next) : null,
       };
     },
   );
@@ -110,7 +128,7 @@ export async function feedRoutes(app: HttpApp, services: ContentServices): Promi
       onRequest: app.requireRole('super', 'ambassador', 'consul'),
       schema: {
         tags: ['moderation'],
-        security,
+        security: bearerSecurity,
         summary: 'Take down or restore a post or comment within your scope',
         body: ModerationActionBody,
         response: { 200: ModerationItemView, ...problemResponses(400, 401, 403, 404, 409) },
@@ -118,7 +136,7 @@ export async function feedRoutes(app: HttpApp, services: ContentServices): Promi
     },
     async (request) => {
       const { action, targetType, targetId, reason } = request.body;
-      const moderator = services.moderatorOf(request.auth!);
+      const moderator = moderatorFromClaims(callerOf(request));
       return action === 'takedown'
         ? moderation.takeDown(moderator, targetType, targetId, reason)
         : moderation.restore(moderator, targetType, targetId, reason);

@@ -1,6 +1,7 @@
-import { type HttpApp, newId, Problem, problemResponses, problems, registerMediaRoute } from '@diaspora/service-kit';
+import { bearerSecurity, callerOf, type HttpApp, Problem, problemResponses, problems } from '@diaspora/service-kit';
+import { type ObjectStorage, registerMediaRoute } from '@diaspora/service-kit/storage';
 import multipart from '@fastify/multipart';
-import type { ContentServices } from '../services.js';
+import type { MediaLibrary } from '../domain/media.js';
 import { UploadView } from './schemas.js';
 
 /** What we accept, recognized by the file's first bytes (the declared type is not trusted). */
@@ -28,21 +29,24 @@ export function sniffMediaType(body: Buffer) {
 const MALFORMED_MULTIPART = /^(Multipart: |Unexpected end of (form|multipart data)|Malformed part header)/;
 
 /** Media uploads (multipart, one file) and, with local storage, the signed-link download route. */
-export async function mediaRoutes(app: HttpApp, services: ContentServices): Promise<void> {
-  const { storage, mediaUploads, limits } = services;
+export async function mediaRoutes(
+  app: HttpApp,
+  deps: { storage: ObjectStorage; media: MediaLibrary; maxBytes: number },
+): Promise<void> {
+  const { storage, media, maxBytes } = deps;
   await registerMediaRoute(app, storage, '/api/v1/content/media');
 
   await app.register(async (scope) => {
-    await scope.register(multipart, { limits: { fileSize: limits.mediaMaxBytes, files: 1, fields: 5, parts: 6 } });
+    await scope.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 5, parts: 6 } });
     scope.post(
       '/api/v1/content/media',
       {
         onRequest: scope.authenticate,
         schema: {
           tags: ['posts'],
-          security: [{ bearer: [] }],
+          security: bearerSecurity,
           summary: 'Upload a photo or video (multipart field "file"); attach its id to a post within a day',
-          description: `JPEG, PNG, GIF, WebP or MP4, at most ${limits.mediaMaxBytes} bytes.`,
+          description: `JPEG, PNG, GIF, WebP or MP4, at most ${maxBytes} bytes.`,
           consumes: ['multipart/form-data'],
           response: { 201: UploadView, ...problemResponses(400, 401, 413, 415) },
         },
@@ -56,7 +60,7 @@ export async function mediaRoutes(app: HttpApp, services: ContentServices): Prom
           body = await file.toBuffer();
         } catch (error) {
           if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
-            throw new Problem(413, { detail: `Media files are limited to ${limits.mediaMaxBytes} bytes.` });
+            throw new Problem(413, { detail: `Media files are limited to ${maxBytes} bytes.` });
           // The multipart parser's own complaints (no boundary, truncated form) are about the request, not us.
           if (error instanceof Error && MALFORMED_MULTIPART.test(error.message))
             throw new Problem(400, {
@@ -72,13 +76,7 @@ export async function mediaRoutes(app: HttpApp, services: ContentServices): Prom
             type: 'unsupported-media-type',
             detail: 'Only JPEG, PNG, GIF, WebP images and MP4 videos are accepted.',
           });
-        const id = newId('med');
-        const key = `posts/${request.auth!.sub}/${id}.${kind.extension}`;
-        await storage.put(key, body, { contentType: kind.type });
-        await mediaUploads.create({ id, ownerId: request.auth!.sub, key, contentType: kind.type, size: body.length });
-        return reply
-          .code(201)
-          .send({ id, url: await storage.signedUrl(key), contentType: kind.type, size: body.length });
+        return reply.code(201).send(await media.upload(callerOf(request).sub, body, kind));
       },
     );
   });

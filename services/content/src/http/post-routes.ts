@@ -1,6 +1,17 @@
-import { type HttpApp, idempotent, problemResponses } from '@diaspora/service-kit';
+import {
+  bearerSecurity,
+  callerOf,
+  type Database,
+  type HttpApp,
+  idempotent,
+  PageQuerySchema,
+  problemResponses,
+} from '@diaspora/service-kit';
 import { Type } from 'typebox';
-import type { ContentServices } from '../services.js';
+import type { InteractionService } from '../domain/interactions.js';
+import type { ViewerDirectory } from '../domain/ports.js';
+import type { PostService } from '../domain/posts.js';
+import type { PostPresenter } from '../domain/presenter.js';
 import {
   CommentBody,
   CommentIdParam,
@@ -8,7 +19,6 @@ import {
   CommentView,
   LikeState,
   NewPostBody,
-  PageQuery,
   PostIdParam,
   PostPatchBody,
   PostView,
@@ -16,11 +26,20 @@ import {
 } from './schemas.js';
 
 const tags = ['posts'];
-const security = [{ bearer: [] }];
 
 /** Posts, likes, comments and shares under /api/v1/content. */
-export async function postRoutes(app: HttpApp, services: ContentServices): Promise<void> {
-  const { posts, interactions, presenter, users, db } = services;
+export async function postRoutes(
+  app: HttpApp,
+  deps: {
+    posts: PostService;
+    interactions: InteractionService;
+    presenter: PostPresenter;
+    users: ViewerDirectory;
+    /** For Idempotency-Key: the kit's idempotency tables are in this service's database. */
+    db: Database;
+  },
+): Promise<void> {
+  const { posts, interactions, presenter, users, db } = deps;
   const retryable = idempotent(db);
 
   app.post(
@@ -30,7 +49,7 @@ export async function postRoutes(app: HttpApp, services: ContentServices): Promi
       ...retryable,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Publish a post (text, media ids from /media, tags, language, visibility)',
         description:
           'Hashtags and @usr_… mentions are parsed from the text; the language is detected when not given. ' +
@@ -41,8 +60,8 @@ export async function postRoutes(app: HttpApp, services: ContentServices): Promi
       },
     },
     async (request, reply) => {
-      const viewer = await users.viewer(request.auth!);
-      const post = await posts.create(request.auth!, request.body);
+      const viewer = await users.viewer(callerOf(request));
+      const post = await posts.create(callerOf(request), request.body);
       return reply.code(201).send((await presenter.present(viewer, [post]))[0]!);
     },
   );
@@ -53,14 +72,14 @@ export async function postRoutes(app: HttpApp, services: ContentServices): Promi
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'A post',
         params: PostIdParam,
         response: { 200: PostView, ...problemResponses(401, 404) },
       },
     },
     async (request) => {
-      const viewer = await users.viewer(request.auth!);
+      const viewer = await users.viewer(callerOf(request));
       const post = await posts.readable(viewer, request.params.postId);
       return (await presenter.present(viewer, [post]))[0];
     },
@@ -72,7 +91,7 @@ export async function postRoutes(app: HttpApp, services: ContentServices): Promi
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Edit your post (the previous version is kept in its history)',
         params: PostIdParam,
         body: PostPatchBody,
@@ -80,7 +99,7 @@ export async function postRoutes(app: HttpApp, services: ContentServices): Promi
       },
     },
     async (request) => {
-      const viewer = await users.viewer(request.auth!);
+      const viewer = await users.viewer(callerOf(request));
       const post = await posts.edit(viewer, request.params.postId, request.body);
       return (await presenter.present(viewer, [post]))[0];
     },
@@ -92,15 +111,15 @@ export async function postRoutes(app: HttpApp, services: ContentServices): Promi
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Delete your post',
         params: PostIdParam,
         response: { 204: Type.Null(), ...problemResponses(401, 403, 404) },
       },
     },
     async (request, reply) => {
-      const viewer = await users.viewer(request.auth!);
-      await posts.delete(viewer, request.auth!, request.params.postId);
+      const viewer = await users.viewer(callerOf(request));
+      await posts.delete(viewer, callerOf(request), request.params.postId);
       return reply.code(204).send(null);
     },
   );
@@ -111,13 +130,13 @@ export async function postRoutes(app: HttpApp, services: ContentServices): Promi
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Like a post (idempotent: liking twice changes nothing)',
         params: PostIdParam,
         response: { 200: LikeState, ...problemResponses(401, 404, 409) },
       },
     },
-    async (request) => interactions.like(await users.viewer(request.auth!), request.params.postId),
+    async (request) => interactions.like(await users.viewer(callerOf(request)), request.params.postId),
   );
 
   app.delete(
@@ -126,13 +145,13 @@ export async function postRoutes(app: HttpApp, services: ContentServices): Promi
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Take back your like',
         params: PostIdParam,
         response: { 200: LikeState, ...problemResponses(401, 404) },
       },
     },
-    async (request) => interactions.unlike(await users.viewer(request.auth!), request.params.postId),
+    async (request) => interactions.unlike(await users.viewer(callerOf(request)), request.params.postId),
   );
 
   app.post(
@@ -142,7 +161,7 @@ export async function postRoutes(app: HttpApp, services: ContentServices): Promi
       ...retryable,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Comment on a post, or reply to a comment (one level)',
         params: PostIdParam,
         body: CommentBody,
@@ -152,7 +171,7 @@ export async function postRoutes(app: HttpApp, services: ContentServices): Promi
     async (request, reply) =>
       reply
         .code(201)
-        .send(await interactions.comment(await users.viewer(request.auth!), request.params.postId, request.body)),
+        .send(await interactions.comment(await users.viewer(callerOf(request)), request.params.postId, request.body)),
   );
 
   app.get(
@@ -161,16 +180,16 @@ export async function postRoutes(app: HttpApp, services: ContentServices): Promi
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Comments of a post, oldest first (replies carry parentId)',
         params: PostIdParam,
-        querystring: PageQuery,
+        querystring: PageQuerySchema,
         response: { 200: CommentPage, ...problemResponses(400, 401, 404) },
       },
     },
     async (request) =>
       interactions.comments(
-        await users.viewer(request.auth!),
+        await users.viewer(callerOf(request)),
         request.params.postId,
         request.query.cursor,
         request.query.limit ?? 20,
@@ -183,14 +202,14 @@ export async function postRoutes(app: HttpApp, services: ContentServices): Promi
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Delete a comment (its author, or the author of the post)',
         params: CommentIdParam,
         response: { 204: Type.Null(), ...problemResponses(401, 403, 404) },
       },
     },
     async (request, reply) => {
-      await interactions.deleteComment(await users.viewer(request.auth!), request.params.commentId);
+      await interactions.deleteComment(await users.viewer(callerOf(request)), request.params.commentId);
       return reply.code(204).send(null);
     },
   );
@@ -202,7 +221,7 @@ export async function postRoutes(app: HttpApp, services: ContentServices): Promi
       ...retryable,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Share a post, with your own text to quote-share it',
         params: PostIdParam,
         body: ShareBody,
@@ -210,8 +229,8 @@ export async function postRoutes(app: HttpApp, services: ContentServices): Promi
       },
     },
     async (request, reply) => {
-      const viewer = await users.viewer(request.auth!);
-      const share = await posts.share(request.auth!, viewer, request.params.postId, request.body);
+      const viewer = await users.viewer(callerOf(request));
+      const share = await posts.share(callerOf(request), viewer, request.params.postId, request.body);
       return reply.code(201).send((await presenter.present(viewer, [share]))[0]!);
     },
   );

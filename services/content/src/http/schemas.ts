@@ -1,4 +1,10 @@
-import { CountryCodeSchema, DomainSchema, IsoDateTimeSchema, LanguageTagSchema } from '@diaspora/service-kit';
+import {
+  CountryCodeSchema,
+  DomainSchema,
+  IsoDateTimeSchema,
+  LanguageTagSchema,
+  PageQuerySchema,
+} from '@diaspora/service-kit';
 import { Type } from 'typebox';
 import { MODERATION_STATES, VISIBILITIES } from '../domain/model.js';
 
@@ -75,8 +81,7 @@ export const ModerationActionBody = Type.Object(
 export const QueueQuery = Type.Object({
   state: Type.Optional(Type.Enum(['held', 'flagged', 'hidden', 'removed'])),
   targetType: Type.Optional(Type.Enum(['post', 'comment'])),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  ...PageQuerySchema.properties,
 });
 
 export const FeedQuery = Type.Object({
@@ -87,13 +92,7 @@ export const FeedQuery = Type.Object({
   radiusKm: Type.Optional(Type.Number({ minimum: 0.1, maximum: 500, default: 25 })),
   language: Type.Optional(LanguageTagSchema),
   domain: Type.Optional(DomainSchema),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-  cursor: Type.Optional(Type.String({ maxLength: 512 })),
-});
-
-export const PageQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  ...PageQuerySchema.properties,
 });
 
 const Author = Type.Object({ id: Type.String(), displayName: Type.String(), avatarUrl: Type.Optional(Type.String()) });

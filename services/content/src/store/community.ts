@@ -1,16 +1,6 @@
-import type { Database, Queryable } from '@diaspora/service-kit';
+import type { Queryable } from '@diaspora/service-kit';
+import type { CommunityStore, MemberRecord } from '../domain/ports.js';
 import type { Relation } from '../domain/rules.js';
-
-/** What the content service keeps of a member (from users.* events, or the user service when missing). */
-export interface MemberRecord {
-  userId: string;
-  displayName: string;
-  avatarUrl?: string;
-  originCountry?: string;
-  residenceCountry?: string;
-  residenceCity?: string;
-  languages: string[];
-}
 
 const toMember = (row: Record<string, unknown>): MemberRecord => ({
   userId: row.user_id as string,
@@ -22,18 +12,46 @@ const toMember = (row: Record<string, unknown>): MemberRecord => ({
   languages: (row.languages as string[]) ?? [],
 });
 
+interface Graph {
+  connected: Set<string>;
+  blocked: Set<string>;
+  expires: number;
+}
+
+/**
+ * Viewers' connections and blocks, reused for `cacheMs` by this process (dropped as soon as it consumes a change
+ * to them). One per process, shared by the stores of every transaction.
+ */
+export class GraphCache {
+  private readonly graphs = new Map<string, Graph>();
+
+  constructor(readonly cacheMs: number) {}
+
+  get(viewerId: string, now: number): Graph | undefined {
+    const cached = this.graphs.get(viewerId);
+    return cached && cached.expires > now ? cached : undefined;
+  }
+
+  set(viewerId: string, graph: Graph): void {
+    if (this.cacheMs <= 0) return;
+    if (this.graphs.size >= 50_000) this.graphs.clear();
+    this.graphs.set(viewerId, graph);
+  }
+
+  invalidate(...userIds: string[]): void {
+    for (const id of userIds) this.graphs.delete(id);
+  }
+}
+
 /**
  * Local read models of the user service's data: members' communities and the social graph (follows,
  * connections, blocks), fed by users.* events and reconciled from the user service's gRPC lists.
  */
-export class CommunityStore {
-  private readonly graphs = new Map<string, { connected: Set<string>; blocked: Set<string>; expires: number }>();
-
+export class PgCommunityStore implements CommunityStore {
   constructor(
-    private readonly db: Database,
-    private readonly cacheMs = 0,
+    private readonly db: Queryable,
+    private readonly cache: GraphCache,
   ) {}
-
   async member(userId: string): Promise<MemberRecord | null> {
     const { rows } = await this.db.query('SELECT * FROM members WHERE user_id = $1', [userId]);
     return rows[0] ? toMember(rows[0]) : null;
@@ -46,8 +64,8 @@ export class CommunityStore {
   }
 
   /** Keeps the newest version: an older event (redelivered, reordered) never overwrites a newer one. */
-  async upsertMember(tx: Queryable, member: MemberRecord, sourceAt: Date): Promise<void> {
-    await tx.query(
+  async upsertMember(member: MemberRecord, sourceAt: Date): Promise<void> {
+    await this.db.query(
       `INSERT INTO members (user_id, display_name, avatar_url, origin_country, residence_country, residence_city,
          languages, source_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -69,16 +87,16 @@ export class CommunityStore {
   }
 
   /** Everything kept about a member, for erasure. */
-  async forget(tx: Queryable, userId: string): Promise<void> {
+  async forget(userId: string): Promise<void> {
     this.invalidate(userId);
-    await tx.query('DELETE FROM members WHERE user_id = $1', [userId]);
-    await tx.query('DELETE FROM follows WHERE follower_id = $1 OR followee_id = $1', [userId]);
-    await tx.query('DELETE FROM connections WHERE user_id = $1 OR other_id = $1', [userId]);
-    await tx.query('DELETE FROM blocks WHERE blocker_id = $1 OR blocked_id = $1', [userId]);
+    await this.db.query('DELETE FROM members WHERE user_id = $1', [userId]);
+    await this.db.query('DELETE FROM follows WHERE follower_id = $1 OR followee_id = $1', [userId]);
+    await this.db.query('DELETE FROM connections WHERE user_id = $1 OR other_id = $1', [userId]);
+    await this.db.query('DELETE FROM blocks WHERE blocker_id = $1 OR blocked_id = $1', [userId]);
   }
 
-  async follow(tx: Queryable, followerId: string, followeeId: string, on: boolean): Promise<void> {
-    await tx.query(
+  async follow(followerId: string, followeeId: string, on: boolean): Promise<void> {
+    await this.db.query(
       on
         ? 'INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING'
         : 'DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2',
@@ -86,9 +104,9 @@ export class CommunityStore {
     );
   }
 
-  async connect(tx: Queryable, a: string, b: string, on: boolean): Promise<void> {
+  async connect(a: string, b: string, on: boolean): Promise<void> {
     this.invalidate(a, b);
-    await tx.query(
+    await this.db.query(
       on
         ? `INSERT INTO connections (user_id, other_id) VALUES ($1, $2), ($2, $1) ON CONFLICT DO NOTHING`
         : 'DELETE FROM connections WHERE (user_id = $1 AND other_id = $2) OR (user_id = $2 AND other_id = $1)',
@@ -96,9 +114,9 @@ export class CommunityStore {
     );
   }
 
-  async block(tx: Queryable, blockerId: string, blockedId: string, on: boolean): Promise<void> {
+  async block(blockerId: string, blockedId: string, on: boolean): Promise<void> {
     this.invalidate(blockerId, blockedId);
-    await tx.query(
+    await this.db.query(
       on
         ? 'INSERT INTO blocks (blocker_id, blocked_id) VALUES ($1, $2) ON CONFLICT DO NOTHING'
         : 'DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2',
@@ -116,30 +134,37 @@ export class CommunityStore {
     return rows.map((row) => row.id);
   }
 
-  /** Makes the local graph of one member match the user service's (authoritative) lists. */
+  async related(userId: string, authorId: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2
+       UNION ALL SELECT 1 FROM connections WHERE user_id = $1 AND other_id = $2`,
+      [userId, authorId],
+    );
+    return Boolean(rowCount);
+  }
+
+  /** Makes the local graph of one member match the user service's (authoritative) lists (in the caller's unit). */
   async replaceOutgoing(userId: string, following: string[], connections: string[]): Promise<void> {
     this.invalidate(userId, ...connections);
-    await this.db.tx(async (tx) => {
-      await tx.query('DELETE FROM follows WHERE follower_id = $1 AND NOT (followee_id = ANY($2::text[]))', [
-        userId,
-        following,
-      ]);
-      await tx.query(
-        `INSERT INTO follows (follower_id, followee_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
-        [userId, following],
-      );
-      await tx.query(
-        `DELETE FROM connections WHERE (user_id = $1 AND NOT (other_id = ANY($2::text[])))
-           OR (other_id = $1 AND NOT (user_id = ANY($2::text[])))`,
-        [userId, connections],
-      );
-      await tx.query(
-        `INSERT INTO connections (user_id, other_id)
-         SELECT $1, c FROM unnest($2::text[]) AS c UNION ALL SELECT c, $1 FROM unnest($2::text[]) AS c
-         ON CONFLICT DO NOTHING`,
-        [userId, connections],
-      );
-    });
+    await this.db.query('DELETE FROM follows WHERE follower_id = $1 AND NOT (followee_id = ANY($2::text[]))', [
+      userId,
+      following,
+    ]);
+    await this.db.query(
+      `INSERT INTO follows (follower_id, followee_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+      [userId, following],
+    );
+    await this.db.query(
+      `DELETE FROM connections WHERE (user_id = $1 AND NOT (other_id = ANY($2::text[])))
+         OR (other_id = $1 AND NOT (user_id = ANY($2::text[])))`,
+      [userId, connections],
+    );
+    await this.db.query(
+      `INSERT INTO connections (user_id, other_id)
+       SELECT $1, c FROM unnest($2::text[]) AS c UNION ALL SELECT c, $1 FROM unnest($2::text[]) AS c
+       ON CONFLICT DO NOTHING`,
+      [userId, connections],
+    );
   }
 
   /**
@@ -153,13 +178,13 @@ export class CommunityStore {
 
   /** Forgets what is cached about a member's connections and blocks (they just changed). */
   invalidate(...userIds: string[]): void {
-    for (const id of userIds) this.graphs.delete(id);
+    this.cache.invalidate(...userIds);
   }
 
-  private async viewerGraph(viewerId: string) {
+  private async viewerGraph(viewerId: string): Promise<Graph> {
     const now = Date.now();
-    const cached = this.graphs.get(viewerId);
-    if (cached && cached.expires > now) return cached;
+    const cached = this.cache.get(viewerId, now);
+    if (cached) return cached;
     const { rows } = await this.db.query<{ id: string; kind: string }>(
       `SELECT other_id AS id, 'connected' AS kind FROM connections WHERE user_id = $1
        UNION ALL SELECT blocked_id, 'blocked' FROM blocks WHERE blocker_id = $1
@@ -169,12 +194,9 @@ export class CommunityStore {
     const graph = {
       connected: new Set(rows.filter((row) => row.kind === 'connected').map((row) => row.id)),
       blocked: new Set(rows.filter((row) => row.kind === 'blocked').map((row) => row.id)),
-      expires: now + this.cacheMs,
+      expires: now + this.cache.cacheMs,
     };
-    if (this.cacheMs > 0) {
-      if (this.graphs.size >= 50_000) this.graphs.clear();
-      this.graphs.set(viewerId, graph);
-    }
+    this.cache.set(viewerId, graph);
     return graph;
   }
 }

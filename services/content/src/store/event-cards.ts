@@ -1,40 +1,20 @@
-import type { EventSnapshot } from '@diaspora/events';
-import type { Database, Queryable } from '@diaspora/service-kit';
-import type { Static } from 'typebox';
+import { type Queryable, SqlParams } from '@diaspora/service-kit';
 import { cityKey } from '../domain/model.js';
-import type { BoundingBox } from '../domain/ports.js';
-
-export type EventCard = Static<typeof EventSnapshot>;
-
-/** Position in the events section: relevance tier, start time, id (all immutable while the page is read). */
-export type EventPosition = [tier: number, startsAt: string, eventId: string];
-
-export interface EventQuery {
-  /** The viewer's communities decide the tiers: 0 their city, 1 their origin country, 2 online, 3 the rest. */
-  viewer: { originCountry?: string; residenceCountry?: string; cityKey?: string };
-  country?: string;
-  cityKey?: string;
-  domain?: string;
-  language?: string;
-  bbox?: BoundingBox;
-  after?: EventPosition;
-  limit: number;
-  now: Date;
-}
+import type { EventCard, EventCardStore, EventPosition, EventQuery } from '../domain/ports.js';
 
 /**
  * The events read model behind the feed's events section, fed by events.event.published|updated|canceled: the
  * content service never calls the event service to build a page.
  */
-export class EventCardStore {
-  constructor(private readonly db: Database) {}
+export class PgEventCardStore implements EventCardStore {
+  constructor(private readonly db: Queryable) {}
 
   /**
    * Applies a snapshot unless a newer one was applied already (events may arrive reordered or twice). Canceled is
    * final: a cancellation always applies and nothing brings the event back.
    */
-  async apply(tx: Queryable, card: EventCard, sourceAt: Date): Promise<void> {
-    await tx.query(
+  async apply(card: EventCard, sourceAt: Date): Promise<void> {
+    await this.db.query(
       `INSERT INTO event_cards (event_id, status, domain, country, city_key, lat, lon, online, languages, starts_at,
          registered_count, capacity, snapshot, source_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
@@ -66,36 +46,31 @@ export class EventCardStore {
 
   /** Upcoming published events, most relevant tier first, then soonest. */
   async page(query: EventQuery): Promise<{ card: EventCard; position: EventPosition }[]> {
-    const params: unknown[] = [
-      query.viewer.residenceCountry ?? null,
-      query.viewer.cityKey ?? null,
-      query.viewer.originCountry ?? null,
-      query.now,
-    ];
-    const param = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    const conditions = [`status = 'published'`, `starts_at > $4`];
-    if (query.country) conditions.push(`country = ${param(query.country)}`);
-    if (query.cityKey) conditions.push(`city_key = ${param(query.cityKey)}`);
-    if (query.domain) conditions.push(`domain = ${param(query.domain)}`);
-    if (query.language) conditions.push(`${param(query.language)} = ANY(languages)`);
+    const params = new SqlParams();
+    const residenceCountry = params.add(query.viewer.residenceCountry ?? null);
+    const viewerCity = params.add(query.viewer.cityKey ?? null);
+    const originCountry = params.add(query.viewer.originCountry ?? null);
+    params.and(`status = 'published'`).and(`starts_at > ${params.add(query.now)}`);
+    if (query.country) params.and(`country = ${params.add(query.country)}`);
+    if (query.cityKey) params.and(`city_key = ${params.add(query.cityKey)}`);
+    if (query.domain) params.and(`domain = ${params.add(query.domain)}`);
+    if (query.language) params.and(`${params.add(query.language)} = ANY(languages)`);
     if (query.bbox) {
-      conditions.push(`lat BETWEEN ${param(query.bbox.minLat)} AND ${param(query.bbox.maxLat)}`);
-      conditions.push(`lon BETWEEN ${param(query.bbox.minLon)} AND ${param(query.bbox.maxLon)}`);
+      params.and(`lat BETWEEN ${params.add(query.bbox.minLat)} AND ${params.add(query.bbox.maxLat)}`);
+      params.and(`lon BETWEEN ${params.add(query.bbox.minLon)} AND ${params.add(query.bbox.maxLon)}`);
     }
-    const tier = `CASE WHEN country = $1 AND city_key = $2 THEN 0 WHEN country = $3 THEN 1 WHEN online THEN 2 ELSE 3 END`;
+    const tier = `CASE WHEN country = ${residenceCountry} AND city_key = ${viewerCity} THEN 0
+      WHEN country = ${originCountry} THEN 1 WHEN online THEN 2 ELSE 3 END`;
     if (query.after) {
       const [afterTier, afterStart, afterId] = query.after;
-      conditions.push(
-        `(${tier}, starts_at, event_id) > (${param(afterTier)}, ${param(afterStart)}::timestamptz, ${param(afterId)})`,
+      params.and(
+        `(${tier}, starts_at, event_id) > (${params.add(afterTier)}, ${params.add(afterStart)}::timestamptz, ${params.add(afterId)})`,
       );
     }
     const { rows } = await this.db.query<{ snapshot: EventCard; tier: number; starts_at: Date; event_id: string }>(
-      `SELECT snapshot, ${tier} AS tier, starts_at, event_id FROM event_cards WHERE ${conditions.join(' AND ')}
-       ORDER BY 2, starts_at, event_id LIMIT ${param(query.limit)}`,
-      params,
+      `SELECT snapshot, ${tier} AS tier, starts_at, event_id FROM event_cards ${params.where}
+       ORDER BY 2, starts_at, event_id LIMIT ${params.add(query.limit)}`,
+      params.values,
     );
     return rows.map((row) => ({
       card: row.snapshot,

@@ -1,11 +1,6 @@
-import type { Database } from '@diaspora/service-kit';
+import type { Queryable } from '@diaspora/service-kit';
 import type { MediaRef } from '../domain/model.js';
-
-export interface MediaUpload extends MediaRef {
-  ownerId: string;
-  postId: string | null;
-  createdAt: Date;
-}
+import type { MediaUpload, MediaUploadStore } from '../domain/ports.js';
 
 const toUpload = (row: Record<string, unknown>): MediaUpload => ({
   id: row.id as string,
@@ -18,8 +13,8 @@ const toUpload = (row: Record<string, unknown>): MediaUpload => ({
 });
 
 /** Uploaded media, owned by their uploader until a post of theirs claims them (once). */
-export class MediaUploadStore {
-  constructor(private readonly db: Database) {}
+export class PgMediaUploadStore implements MediaUploadStore {
+  constructor(private readonly db: Queryable) {}
 
   async create(upload: { id: string; ownerId: string; key: string; contentType: string; size: number }) {
     await this.db.query(
@@ -28,33 +23,20 @@ export class MediaUploadStore {
     );
   }
 
-  /**
-   * Attaches all of `ids` to `postId` or none: each must belong to `ownerId` and be unattached. Returns them in
-   * the order given, or null when any is unknown, someone else's, or already used.
-   */
-  async claim(ids: string[], ownerId: string, postId: string): Promise<MediaRef[] | null> {
+  /** Attaches those of `ids` that are `ownerId`'s and still unattached to `postId`; returns them in the order given. */
+  async claim(ids: string[], ownerId: string, postId: string): Promise<MediaRef[]> {
     if (ids.length === 0) return [];
-    return this.db
-      .tx(async (tx) => {
-        const { rows } = await tx.query(
-          `UPDATE media_uploads SET post_id = $3 WHERE id = ANY($1::text[]) AND owner_id = $2 AND post_id IS NULL
-         RETURNING *`,
-          [ids, ownerId, postId],
-        );
-        if (rows.length !== new Set(ids).size) {
-          // Roll back the partial claim: the transaction aborts with this error and the caller answers 400.
-          throw new MediaClaimError();
-        }
-        const byId = new Map(rows.map((row) => [row.id as string, toUpload(row)]));
-        return ids.map((id) => {
-          const { ownerId: _o, postId: _p, createdAt: _c, ...ref } = byId.get(id)!;
-          return ref;
-        });
-      })
-      .catch((error: unknown) => {
-        if (error instanceof MediaClaimError) return null;
-        throw error;
-      });
+    const { rows } = await this.db.query(
+      'UPDATE media_uploads SET post_id = $3 WHERE id = ANY($1::text[]) AND owner_id = $2 AND post_id IS NULL RETURNING *',
+      [ids, ownerId, postId],
+    );
+    const byId = new Map(rows.map((row) => [row.id as string, toUpload(row)]));
+    return ids.flatMap((id) => {
+      const upload = byId.get(id);
+      if (!upload) return [];
+      const { ownerId: _o, postId: _p, createdAt: _c, ...ref } = upload;
+      return [ref];
+    });
   }
 
   /** Undoes a claim when the post could not be stored. */
@@ -79,5 +61,3 @@ export class MediaUploadStore {
     await this.db.query('DELETE FROM media_uploads WHERE id = ANY($1::text[])', [ids]);
   }
 }
-
-class MediaClaimError extends Error {}

@@ -1,8 +1,19 @@
-import type { Database, Queryable } from '@diaspora/service-kit';
+import type { Queryable } from '@diaspora/service-kit';
+import type { TimelineEntry, TimelineOwner, TimelineStore } from '../domain/ports.js';
 
-export interface TimelineOwner {
-  lastSeenAt: Date;
-  builtAt: Date | null;
+export interface TimelineSettings {
+  activeDays: number;
+  maxItems: number;
+}
+
+/** Trimming costs a short index scan per timeline: amortized over every tenth fan-out of this process. */
+export class TrimSchedule {
+  private fanOuts = 0;
+
+  due(): boolean {
+    this.fanOuts += 1;
+    return this.fanOuts % 10 === 0;
+  }
 }
 
 /**
@@ -10,12 +21,11 @@ export interface TimelineOwner {
  * first, capped (soft: trimmed every few fan-outs) and kept only for members who read their feed recently.
  * Others get theirs rebuilt from the people they follow when they come back.
  */
-export class TimelineStore {
-  private fanOuts = 0;
-
+export class PgTimelineStore implements TimelineStore {
   constructor(
-    private readonly db: Database,
-    private readonly options: { activeDays: number; maxItems: number },
+    private readonly db: Queryable,
+    private readonly options: TimelineSettings,
+    private readonly trims: TrimSchedule,
   ) {}
 
   get maxItems(): number {
@@ -43,29 +53,25 @@ export class TimelineStore {
 
   /**
    * Empties the timeline and marks its owner active first, so that posts published while it is being rebuilt
-   * are fanned out to it: nothing falls between the rebuild's read and its writes.
+   * are fanned out to it: nothing falls between the rebuild's read and its writes (commit it before reading).
    */
   async startRebuild(userId: string): Promise<void> {
-    await this.db.tx(async (tx) => {
-      await tx.query('DELETE FROM timelines WHERE user_id = $1', [userId]);
-      await tx.query(
-        `INSERT INTO timeline_owners (user_id, last_seen_at, built_at) VALUES ($1, now(), NULL)
-         ON CONFLICT (user_id) DO UPDATE SET last_seen_at = now(), built_at = NULL`,
-        [userId],
-      );
-    });
+    await this.db.query('DELETE FROM timelines WHERE user_id = $1', [userId]);
+    await this.db.query(
+      `INSERT INTO timeline_owners (user_id, last_seen_at, built_at) VALUES ($1, now(), NULL)
+       ON CONFLICT (user_id) DO UPDATE SET last_seen_at = now(), built_at = NULL`,
+      [userId],
+    );
   }
 
-  async finishRebuild(userId: string, entries: { postId: string; authorId: string }[]): Promise<void> {
-    await this.db.tx(async (tx) => {
-      await this.insert(tx, userId, entries);
-      await tx.query('UPDATE timeline_owners SET built_at = now() WHERE user_id = $1', [userId]);
-    });
+  async finishRebuild(userId: string, entries: TimelineEntry[]): Promise<void> {
+    await this.insert(userId, entries);
+    await this.db.query('UPDATE timeline_owners SET built_at = now() WHERE user_id = $1', [userId]);
   }
 
-  private async insert(tx: Queryable, userId: string, entries: { postId: string; authorId: string }[]) {
+  private async insert(userId: string, entries: TimelineEntry[]) {
     if (entries.length === 0) return;
-    await tx.query(
+    await this.db.query(
       `INSERT INTO timelines (user_id, post_id, author_id)
        SELECT $1, p, a FROM unnest($2::text[], $3::text[]) AS e(p, a) ON CONFLICT DO NOTHING`,
       [userId, entries.map((entry) => entry.postId), entries.map((entry) => entry.authorId)],
@@ -86,8 +92,8 @@ export class TimelineStore {
    * Pushes a new post to its author's and their followers' and connections' timelines — active members only.
    * Returns how many timelines received it.
    */
-  async fanOut(tx: Queryable, postId: string, authorId: string): Promise<number> {
-    const { rows } = await tx.query<{ user_id: string }>(
+  async fanOut(postId: string, authorId: string): Promise<number> {
+    const { rows } = await this.db.query<{ user_id: string }>(
       `INSERT INTO timelines (user_id, post_id, author_id)
        SELECT o.user_id, $1, $2 FROM (
          SELECT follower_id AS id FROM follows WHERE followee_id = $2
@@ -99,14 +105,13 @@ export class TimelineStore {
       [postId, authorId, this.options.activeDays],
     );
     const recipients = rows.map((row) => row.user_id);
-    // Trimming costs a short index scan per timeline: amortized over every tenth fan-out (a soft cap).
-    this.fanOuts += 1;
-    if (recipients.length && this.fanOuts % 10 === 0) await this.trim(tx, recipients);
+    // A soft cap: trimmed every few fan-outs.
+    if (this.trims.due() && recipients.length) await this.trim(recipients);
     return recipients.length;
   }
 
-  async trim(tx: Queryable, userIds: string[]): Promise<void> {
-    await tx.query(
+  async trim(userIds: string[]): Promise<void> {
+    await this.db.query(
       `DELETE FROM timelines t USING (
          SELECT r.user_id, c.post_id AS cutoff FROM unnest($1::text[]) AS r(user_id)
          CROSS JOIN LATERAL (SELECT post_id FROM timelines WHERE user_id = r.user_id
@@ -118,22 +123,22 @@ export class TimelineStore {
   }
 
   /** A follow started: the followee's recent posts join an active follower's timeline. */
-  async backfill(tx: Queryable, userId: string, entries: { postId: string; authorId: string }[]): Promise<void> {
-    const { rowCount } = await tx.query(
+  async backfill(userId: string, entries: TimelineEntry[]): Promise<void> {
+    const { rowCount } = await this.db.query(
       `SELECT 1 FROM timeline_owners WHERE user_id = $1 AND built_at IS NOT NULL
          AND last_seen_at > now() - make_interval(days => $2)`,
       [userId, this.options.activeDays],
     );
-    if (rowCount) await this.insert(tx, userId, entries);
+    if (rowCount) await this.insert(userId, entries);
   }
 
   /** A follow ended: the former followee's posts leave the timeline (unless still connected: caller decides). */
-  async removeAuthor(tx: Queryable, userId: string, authorId: string): Promise<void> {
-    await tx.query('DELETE FROM timelines WHERE user_id = $1 AND author_id = $2', [userId, authorId]);
+  async removeAuthor(userId: string, authorId: string): Promise<void> {
+    await this.db.query('DELETE FROM timelines WHERE user_id = $1 AND author_id = $2', [userId, authorId]);
   }
 
-  async forget(tx: Queryable, userId: string): Promise<void> {
-    await tx.query('DELETE FROM timelines WHERE user_id = $1 OR author_id = $1', [userId]);
-    await tx.query('DELETE FROM timeline_owners WHERE user_id = $1', [userId]);
+  async forget(userId: string): Promise<void> {
+    await this.db.query('DELETE FROM timelines WHERE user_id = $1 OR author_id = $1', [userId]);
+    await this.db.query('DELETE FROM timeline_owners WHERE user_id = $1', [userId]);
   }
 }

@@ -1,6 +1,6 @@
-import type { EventCard, EventPosition, EventQuery } from '../../store/event-cards.js';
+import { type CursorCodec, cursorBinding } from '@diaspora/service-kit';
 import { cityKey, type Viewer } from '../model.js';
-import { type CursorCodec, cursorBinding } from './cursor.js';
+import type { EventCard, EventPosition, EventQuery } from '../ports.js';
 import { boundingBox, distanceKm, type Near } from './geo.js';
 
 export interface EventFilters {

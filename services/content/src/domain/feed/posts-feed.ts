@@ -1,8 +1,8 @@
+import { type CursorCodec, cursorBinding } from '@diaspora/service-kit';
 import { cityKey, type Post, type Viewer } from '../model.js';
 import type { ContentStore, PostFilter } from '../ports.js';
 import type { PostPresenter, PostView } from '../presenter.js';
 import { audienceOf } from '../rules.js';
-import { type CursorCodec, cursorBinding } from './cursor.js';
 import { boundingBox, distanceKm, type Near } from './geo.js';
 import type { SponsoredItem, SponsoredSource } from './sponsored.js';
 

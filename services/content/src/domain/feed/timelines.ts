@@ -1,9 +1,11 @@
 import type { Logger } from '@diaspora/service-kit';
-import type { UserDirectory } from '../../clients/user-directory.js';
-import type { CommunityStore } from '../../store/community.js';
-import type { TimelineStore } from '../../store/timelines.js';
 import type { Post } from '../model.js';
-import type { ContentStore } from '../ports.js';
+import type { ContentStore, UnitOfWork } from '../ports.js';
+
+/** Who a member follows and is connected to, from the user service; null when it cannot say. */
+export interface SocialGraph {
+  outgoingGraph(userId: string): Promise<{ following: string[]; connections: string[] } | null>;
+}
 
 /** Followed people at most queried per store call when rebuilding (an `IN` list). */
 const AUTHOR_CHUNK = 1000;
@@ -24,16 +26,15 @@ export class TimelineService {
   constructor(
     private readonly deps: {
       store: ContentStore;
-      timelines: TimelineStore;
-      community: CommunityStore;
-      users: UserDirectory;
+      uow: UnitOfWork;
+      users: SocialGraph;
       logger: Logger;
     },
   ) {}
 
   /** Makes sure the member's timeline is current before a page is read from it. */
   async ensure(userId: string): Promise<void> {
-    const { timelines } = this.deps;
+    const { timelines } = this.deps.uow.read;
     if ((this.current.get(userId) ?? 0) > Date.now()) return;
     const owner = await timelines.owner(userId);
     if (timelines.isCurrent(owner)) {
@@ -52,7 +53,8 @@ export class TimelineService {
 
   /** A page of the timeline with its posts (null where a post is gone), newest first. */
   async page(userId: string, before: string | undefined, limit: number): Promise<{ id: string; post: Post | null }[]> {
-    const { store, timelines } = this.deps;
+    const { store } = this.deps;
+    const { timelines } = this.deps.uow.read;
     if (store.readTimeline) return store.readTimeline(userId, before, limit);
     const ids = await timelines.page(userId, before, limit);
     const byId = new Map((await store.getPosts(ids)).map((post) => [post.id, post]));
@@ -64,7 +66,7 @@ export class TimelineService {
    * Mastodon falls back to its database): trimming mid-scroll then drops nothing from the pages that follow.
    */
   async beyond(userId: string, before: string | undefined, limit: number) {
-    const authors = [...new Set([userId, ...(await this.deps.community.followedAuthors(userId))])].slice(
+    const authors = [...new Set([userId, ...(await this.deps.uow.read.community.followedAuthors(userId))])].slice(
       0,
       AUTHOR_CHUNK,
     );
@@ -72,10 +74,12 @@ export class TimelineService {
   }
 
   private async rebuild(userId: string): Promise<void> {
-    const { store, timelines, community, users, logger } = this.deps;
+    const { store, uow, users, logger } = this.deps;
+    const { timelines, community } = uow.read;
     const graph = await users.outgoingGraph(userId);
-    if (graph) await community.replaceOutgoing(userId, graph.following, graph.connections);
-    await timelines.startRebuild(userId);
+    if (graph) await uow.run((scope) => scope.community.replaceOutgoing(userId, graph.following, graph.connections));
+    // Committed before reading: posts published from now on are fanned out to the timeline being rebuilt.
+    await uow.run((scope) => scope.timelines.startRebuild(userId));
     const authors = [...new Set([userId, ...(await community.followedAuthors(userId))])];
     const newest: { postId: string; authorId: string }[] = [];
     for (let i = 0; i < authors.length; i += AUTHOR_CHUNK) {
@@ -86,7 +90,7 @@ export class TimelineService {
       newest.push(...posts.map((post) => ({ postId: post.id, authorId: post.authorId })));
     }
     newest.sort((a, b) => (a.postId < b.postId ? 1 : -1));
-    await timelines.finishRebuild(userId, newest.slice(0, timelines.maxItems));
+    await uow.run((scope) => scope.timelines.finishRebuild(userId, newest.slice(0, timelines.maxItems)));
     logger.debug(
       { userId, authors: authors.length, entries: Math.min(newest.length, timelines.maxItems) },
       'timeline built',

@@ -1,4 +1,4 @@
-import { type Database, enqueueEnvelopes } from '@diaspora/service-kit';
+import { type Database, enqueueEnvelopes, SqlParams } from '@diaspora/service-kit';
 import { type Comment, isVisibleState, type Post, type Report, type TargetType } from '../../domain/model.js';
 import type {
   ContentStore,
@@ -12,7 +12,7 @@ import type {
 } from '../../domain/ports.js';
 import { cityKeyOf, commentFromDoc, postFromDoc, reportFromRow } from './codec.js';
 import { eraseMember, exportMember } from './postgres-gdpr.js';
-import { COMMENT_COLUMNS, Conditions, listing, POST_COLUMNS, scopeCondition, VISIBLE } from './postgres-queries.js';
+import { COMMENT_COLUMNS, listing, POST_COLUMNS, scopeCondition, VISIBLE } from './postgres-queries.js';
 
 type Row = Record<string, unknown>;
 
@@ -96,7 +96,8 @@ export class PostgresContentStore implements ContentStore {
 
   updatePost(id: string, expectedVersion: number, changes: PostChanges, events: Outgoing): Promise<boolean> {
     return this.db.tx(async (tx) => {
-      const set = new Conditions();
+      const params = new SqlParams();
+      const set: string[] = [];
       const patch: Row = {};
       for (const key of ['text', 'tags', 'mentions', 'links', 'language', 'visibility', 'history'] as const)
         if (changes[key] !== undefined) patch[key] = changes[key];
@@ -106,19 +107,17 @@ export class PostgresContentStore implements ContentStore {
       if (changes.moderation) {
         const { state: _state, reportCount: _count, ...details } = changes.moderation;
         patch.moderation = details;
-        set.add(() => `state = ${set.param(changes.moderation!.state)}`);
+        set.push(`state = ${params.add(changes.moderation.state)}`);
       }
-      if (changes.language) set.add(() => `language = ${set.param(changes.language)}`);
-      if (changes.visibility) set.add(() => `visibility = ${set.param(changes.visibility)}`);
-      if (changes.domain !== undefined) set.add(() => `domain = ${set.param(changes.domain)}`);
-      if (changes.deletedAt) set.add(() => `deleted_at = ${set.param(changes.deletedAt)}`);
-      set.add(() => `doc = doc || ${set.param(JSON.stringify(patch))}::jsonb`);
-      const idParam = set.param(id);
-      const versionParam = set.param(expectedVersion);
+      if (changes.language) set.push(`language = ${params.add(changes.language)}`);
+      if (changes.visibility) set.push(`visibility = ${params.add(changes.visibility)}`);
+      if (changes.domain !== undefined) set.push(`domain = ${params.add(changes.domain)}`);
+      if (changes.deletedAt) set.push(`deleted_at = ${params.add(changes.deletedAt)}`);
+      set.push(`doc = doc || ${params.add(JSON.stringify(patch))}::jsonb`);
       const { rowCount } = await tx.query(
-        `UPDATE content_posts SET ${set.parts.join(', ')}, version = version + 1
-         WHERE id = ${idParam} AND version = ${versionParam}`,
-        set.params,
+        `UPDATE content_posts SET ${set.join(', ')}, version = version + 1
+         WHERE id = ${params.add(id)} AND version = ${params.add(expectedVersion)}`,
+        params.values,
       );
       if (rowCount !== 1) return false;
       await enqueueEnvelopes(tx, events);
@@ -127,10 +126,10 @@ export class PostgresContentStore implements ContentStore {
   }
 
   async listPosts(filter: PostFilter, page: IdPage): Promise<Post[]> {
-    const where = new Conditions();
+    const params = new SqlParams();
     const { rows } = await this.db.query(
-      `SELECT ${POST_COLUMNS} FROM content_posts ${listing(where, filter, page)}`,
-      where.params,
+      `SELECT ${POST_COLUMNS} FROM content_posts ${listing(params, filter, page)}`,
+      params.values,
     );
     return rows.map(toPost);
   }
@@ -138,13 +137,13 @@ export class PostgresContentStore implements ContentStore {
   async listPostsMany(filters: PostFilter[], page: IdPage): Promise<Post[][]> {
     if (filters.length <= 1) return Promise.all(filters.map((filter) => this.listPosts(filter, page)));
     // One round trip: each listing stays its own index scan with its own LIMIT.
-    const where = new Conditions();
+    const params = new SqlParams();
     const sql = filters
       .map(
-        (filter, i) => `(SELECT ${i} AS listing, ${POST_COLUMNS} FROM content_posts ${listing(where, filter, page)})`,
+        (filter, i) => `(SELECT ${i} AS listing, ${POST_COLUMNS} FROM content_posts ${listing(params, filter, page)})`,
       )
       .join(' UNION ALL ');
-    const { rows } = await this.db.query(sql, where.params);
+    const { rows } = await this.db.query(sql, params.values);
     const lists: Post[][] = filters.map(() => []);
     for (const row of rows) lists[row.listing as number]!.push(toPost(row));
     return lists;
@@ -257,16 +256,15 @@ export class PostgresContentStore implements ContentStore {
   }
 
   async listQueue(target: TargetType, filter: QueueFilter, page: IdPage): Promise<(Post | Comment)[]> {
-    const where = new Conditions();
-    where.parts.push('deleted_at IS NULL');
-    where.add(() => `state = ANY(${where.param(filter.states)}::text[])`);
+    const where = new SqlParams();
+    where.and('deleted_at IS NULL').and(`state = ANY(${where.add(filter.states)}::text[])`);
     scopeCondition(where, filter.scope);
-    if (page.before) where.add(() => `id < ${where.param(page.before)}`);
+    if (page.before) where.and(`id < ${where.add(page.before)}`);
     const table = target === 'post' ? 'content_posts' : 'content_comments';
     const { rows } = await this.db.query(
       `SELECT ${target === 'post' ? POST_COLUMNS : COMMENT_COLUMNS} FROM ${table} ${where.where}
-       ORDER BY id DESC LIMIT ${where.param(page.limit)}`,
-      where.params,
+       ORDER BY id DESC LIMIT ${where.add(page.limit)}`,
+      where.values,
     );
     return target === 'post' ? rows.map(toPost) : rows.map(toComment);
   }
