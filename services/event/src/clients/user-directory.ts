@@ -37,6 +37,10 @@ export class GrpcUserDirectory implements Directory {
     }
   }
 
+  async forget(userId: string): Promise<void> {
+    await this.cache?.delete(audienceKey(userId));
+  }
+
   async consulScope(userId: string): Promise<{ country: string; city: string } | null> {
     try {
       const { assignments } = await this.client.getRoles({ userId });

@@ -1,8 +1,9 @@
 import { CheckinRecorded, RatingSubmitted } from '@diaspora/events';
 import { type AccessClaims, newId, Problem, problems } from '@diaspora/service-kit';
+import { parseScanned } from './check-in-codes.js';
 import { assertMayManage, type EventRecord, eventContext, isVisibleTo } from './event.js';
 import type { RegistrationRecord, Scope, UnitOfWork } from './ports.js';
-import { averageOf, parseScanned, type Scores } from './rules.js';
+import { averageOf, type Scores } from './rules.js';
 
 export type BulkOutcome = 'checked_in' | 'already_checked_in' | 'unknown_code' | 'other_event' | 'not_confirmed';
 
@@ -52,7 +53,7 @@ export class Attendance {
     if (registration.checkedInAt) return { outcome: 'already_checked_in', registration, code };
     const checkedIn = await scope.registrations.markCheckedIn(registration.id, by, at);
     if (!checkedIn) return { outcome: 'already_checked_in', registration, code };
-    await scope.outbox.publish(CheckinRecorded, {
+    await scope.publish(CheckinRecorded, {
       registrationId: checkedIn.id,
       userId: checkedIn.userId,
       checkedInBy: by,
@@ -164,7 +165,7 @@ export class Attendance {
       if (!inserted) throw problems.conflict('You already rated this event.', 'already-rated');
       const average = averageOf(scores);
       const at = this.now().toISOString();
-      await scope.outbox.publish(RatingSubmitted, {
+      await scope.publish(RatingSubmitted, {
         ratingId: id,
         userId: claims.sub,
         scores,

@@ -1,5 +1,13 @@
 import { EventCanceled, EventPublished, EventUpdated } from '@diaspora/events';
-import { type AccessClaims, type Domain, newId, problems } from '@diaspora/service-kit';
+import {
+  type AccessClaims,
+  type CursorCodec,
+  cursorBinding,
+  type Domain,
+  newId,
+  positions,
+  problems,
+} from '@diaspora/service-kit';
 import {
   assertMayCreate,
   assertMayManage,
@@ -14,7 +22,7 @@ import {
   type Venue,
   validateFields,
 } from './event.js';
-import type { Audience, Directory, ListFilters, Scope, UnitOfWork } from './ports.js';
+import type { Audience, DatePosition, Directory, ListFilters, Page, Scope, Slice, UnitOfWork } from './ports.js';
 import { expandRecurrence, normalizeRule } from './recurrence.js';
 import type { Registrations } from './registrations.js';
 
@@ -66,7 +74,7 @@ export class Catalog {
     private readonly uow: UnitOfWork,
     private readonly registrations: Registrations,
     private readonly directory: Directory,
-    private readonly options: { maxOccurrences: number; now?: () => Date },
+    private readonly options: { maxOccurrences: number; cursors: CursorCodec; now?: () => Date },
   ) {}
 
   private now(): Date {
@@ -141,7 +149,7 @@ export class Catalog {
           occurrenceIndex: seriesId ? occurrence.index : null,
         });
         if (status === 'published') {
-          await scope.outbox.publish(EventPublished, snapshot(event));
+          await scope.publish(EventPublished, snapshot(event));
           await scope.jobs.scheduleReminders(event);
         }
         created.push(event);
@@ -248,9 +256,9 @@ export class Catalog {
       ...(publishing ? { status: 'published' as const } : {}),
     });
     if (next.capacity > event.capacity) updated = await this.registrations.fillSeats(scope, updated);
-    if (publishing) await scope.outbox.publish(EventPublished, snapshot(updated));
+    if (publishing) await scope.publish(EventPublished, snapshot(updated));
     else if (updated.status === 'published')
-      await scope.outbox.publish(EventUpdated, {
+      await scope.publish(EventUpdated, {
         ...snapshot(updated),
         changed: changed.map((key) => (key === 'onlineUrl' ? 'online' : key)),
       });
@@ -286,17 +294,36 @@ export class Catalog {
     for (const registration of await scope.registrations.activeForEvent(event.id))
       await this.registrations.end(scope, event, registration, 'event_canceled');
     const canceled = await scope.events.update(event.id, { status: 'canceled', cancelReason: reason ?? null });
-    if (wasPublished)
-      await scope.outbox.publish(EventCanceled, { ...snapshot(canceled), ...(reason ? { reason } : {}) });
+    if (wasPublished) await scope.publish(EventCanceled, { ...snapshot(canceled), ...(reason ? { reason } : {}) });
     return canceled;
   }
 
-  list(filters: ListFilters, limit: number, cursor?: string) {
-    return this.uow.read.events.list(filters, limit, cursor);
+  /** Cursors carry `[startsAt, id]` of the last item, bound to the listing and its filters. */
+  private afterCursor(binding: string, cursor: string | undefined): DatePosition | undefined {
+    const position = this.options.cursors.decodeOptional(cursor, binding, positions.dateAndId);
+    return position ? { startsAt: new Date(position[0]), id: position[1] } : undefined;
   }
 
-  popular(filters: { country?: string; city?: string }, limit: number, cursor?: string) {
-    return this.uow.read.events.popular(filters, limit, cursor);
+  private datePage<T extends EventRecord>(binding: string, slice: Slice<T>): Page<T> {
+    const last = slice.items[slice.items.length - 1];
+    const nextCursor =
+      slice.hasMore && last ? this.options.cursors.encode(binding, [last.startsAt.toISOString(), last.id]) : null;
+    return { items: slice.items, nextCursor };
+  }
+
+  async list(filters: ListFilters, limit: number, cursor?: string) {
+    const binding = cursorBinding('events', '', { ...filters });
+    return this.datePage(binding, await this.uow.read.events.list(filters, limit, this.afterCursor(binding, cursor)));
+  }
+
+  async popular(filters: { country?: string; city?: string }, limit: number, cursor?: string) {
+    const binding = cursorBinding('popular-events', '', filters);
+    const offset = this.options.cursors.decodeOptional(cursor, binding, positions.count) ?? 0;
+    const slice = await this.uow.read.events.popular(filters, limit, offset);
+    return {
+      items: slice.items,
+      nextCursor: slice.hasMore ? this.options.cursors.encode(binding, offset + limit) : null,
+    };
   }
 
   /**
@@ -319,7 +346,9 @@ export class Catalog {
       personalization = 'token';
       audience = { residenceCountry: claims.country, residenceCity: claims.city };
     }
-    const page = await this.uow.read.events.upcomingFor(audience, limit, cursor);
-    return { ...page, personalization, audience };
+    // Bound to the member: their audience decides what the positions mean.
+    const binding = cursorBinding('upcoming-events', userId);
+    const slice = await this.uow.read.events.upcomingFor(audience, limit, this.afterCursor(binding, cursor));
+    return { ...this.datePage(binding, slice), personalization, audience };
   }
 }

@@ -1,4 +1,4 @@
-import type { EventData, EventDefinition } from '@diaspora/events';
+import type { Scope as KitScope, UnitOfWork as KitUnitOfWork } from '@diaspora/service-kit';
 import type { EventFields, EventRecord, EventStatus, EventType } from './event.js';
 import type { Scores } from './rules.js';
 
@@ -24,6 +24,18 @@ export interface RegistrationRecord {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+/** What a store answers for a page: the rows, and whether more follow (the domain turns that into a cursor). */
+export interface Slice<T> {
+  items: T[];
+  hasMore: boolean;
+}
+
+/** Keyset position of the date-ordered listings: after this start and id. */
+export interface DatePosition {
+  startsAt: Date;
+  id: string;
 }
 
 export interface ListFilters {
@@ -67,14 +79,11 @@ export interface EventStore {
   list(
     filters: ListFilters,
     limit: number,
-    cursor: string | undefined,
-  ): Promise<Page<EventRecord & { distanceKm?: number }>>;
-  upcomingFor(audience: Audience, limit: number, cursor: string | undefined): Promise<Page<EventRecord>>;
-  popular(
-    filters: { country?: string; city?: string },
-    limit: number,
-    cursor: string | undefined,
-  ): Promise<Page<EventRecord>>;
+    after?: DatePosition,
+  ): Promise<Slice<EventRecord & { distanceKm?: number }>>;
+  upcomingFor(audience: Audience, limit: number, after?: DatePosition): Promise<Slice<EventRecord>>;
+  /** Most registered first; counts move between pages, so the position is an offset rather than a key. */
+  popular(filters: { country?: string; city?: string }, limit: number, offset: number): Promise<Slice<EventRecord>>;
   subEvents(parentId: string): Promise<EventRecord[]>;
   /** Future events of an organizer (for erasure). */
   futureByOrganizer(organizerId: string): Promise<EventRecord[]>;
@@ -131,12 +140,13 @@ export interface RegistrationStore {
   markCheckedIn(id: string, by: string, at: Date): Promise<RegistrationRecord | null>;
   expiredHolds(eventId: string, now: Date): Promise<RegistrationRecord[]>;
   activeForEvent(eventId: string): Promise<RegistrationRecord[]>;
+  /** By id; `afterId` is the last id of the previous page. */
   listForEvent(
     eventId: string,
     limit: number,
-    cursor: string | undefined,
+    afterId: string | undefined,
     status?: RegistrationStatus,
-  ): Promise<Page<RegistrationRecord>>;
+  ): Promise<Slice<RegistrationRecord>>;
   listForUser(userId: string): Promise<RegistrationRecord[]>;
   confirmedUserIds(eventId: string): Promise<string[]>;
   anyCheckedIn(eventId: string): Promise<boolean>;
@@ -177,35 +187,53 @@ export interface RatingStore {
   anonymizeUser(userId: string): Promise<number>;
 }
 
-export interface JobScheduler {
+/** Durable jobs an event or registration needs, planned in the transaction of the change (see src/jobs/). */
+export interface JobPlanner {
   /** Schedules the reminders of an event's current start (stale ones find the start moved and do nothing). */
   scheduleReminders(event: EventRecord): Promise<void>;
   scheduleHoldExpiry(registration: RegistrationRecord): Promise<void>;
 }
 
-export interface EventSink {
-  publish<D extends EventDefinition>(definition: D, data: EventData<D>): Promise<void>;
+/**
+ * Per-member calendar feeds. The URL token is the only credential (calendar apps cannot send headers): issuing a
+ * new one revokes the previous URL.
+ */
+export interface CalendarFeedStore {
+  rotate(userId: string): Promise<string>;
+  owner(token: string): Promise<string | null>;
+  exists(userId: string): Promise<boolean>;
+  /** Events the member holds a seat for (and canceled ones they had), from 30 days ago on. */
+  eventsOf(userId: string): Promise<EventRecord[]>;
+  forget(userId: string): Promise<void>;
 }
 
-export interface Scope {
+/** Reminders already announced: a job that runs twice (retry after a crash) does not remind twice. */
+export interface ReminderStore {
+  /** False when this reminder was already sent. */
+  markSent(reminderId: string): Promise<boolean>;
+}
+
+/** The stores over one queryable (the pool for `read`, a transaction's client in a scope). */
+export interface DataStores {
   events: EventStore;
   roles: RoleStore;
   registrations: RegistrationStore;
   ratings: RatingStore;
-  jobs: JobScheduler;
-  outbox: EventSink;
+  calendarFeeds: CalendarFeedStore;
+  reminders: ReminderStore;
 }
 
-/** Runs work in one transaction: rows, outbox events and scheduled jobs commit (or vanish) together. */
-export interface UnitOfWork {
-  run<T>(work: (scope: Scope) => Promise<T>): Promise<T>;
-  /** Read-only access outside a transaction. */
-  readonly read: Omit<Scope, 'jobs' | 'outbox'>;
-}
+export type Stores = DataStores & { jobs: JobPlanner };
+
+/** One transaction: rows, outbox events (`scope.publish`) and scheduled jobs commit (or vanish) together. */
+export type Scope = KitScope<Stores>;
+export type UnitOfWork = KitUnitOfWork<Stores>;
 
 /** What the event service asks the user service (over gRPC). */
 export interface Directory {
   audienceOf(userId: string): Promise<Audience | null>;
   /** The consul scope of a user (current roles), or null when they are not a consul. */
   consulScope(userId: string): Promise<{ country: string; city: string } | null>;
+  /** Drops what is remembered about a member (their cached audience) once they are erased. */
+  forget(userId: string): Promise<void>;
 }

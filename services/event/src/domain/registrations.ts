@@ -1,8 +1,16 @@
 import { EventUpdated, RegistrationCanceled, RegistrationCreated, RegistrationPromoted } from '@diaspora/events';
-import { type AccessClaims, newId, Problem, problems } from '@diaspora/service-kit';
-import { type EventRecord, eventContext, isVisibleTo, snapshot } from './event.js';
-import type { CancelReason, RegistrationRecord, Scope, UnitOfWork } from './ports.js';
-import { newCheckInCode, qrPayload } from './rules.js';
+import {
+  type AccessClaims,
+  type CursorCodec,
+  cursorBinding,
+  newId,
+  Problem,
+  positions,
+  problems,
+} from '@diaspora/service-kit';
+import { newCheckInCode, qrPayload } from './check-in-codes.js';
+import { assertMayManage, type EventRecord, eventContext, isVisibleTo, snapshot } from './event.js';
+import type { CancelReason, RegistrationRecord, RegistrationStatus, Scope, UnitOfWork } from './ports.js';
 
 /**
  * Registration states (see the service README):
@@ -35,7 +43,7 @@ export type RegistrationView = ReturnType<typeof registrationView>;
 export class Registrations {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly options: { paymentHoldMinutes: number; now?: () => Date },
+    private readonly options: { paymentHoldMinutes: number; cursors: CursorCodec; now?: () => Date },
   ) {}
 
   private now(): Date {
@@ -91,7 +99,7 @@ export class Registrations {
       event = await scope.events.adjustCounts(eventId, hasSeat ? 1 : 0, hasSeat ? 0 : 1);
       const position =
         registration.status === 'waitlisted' ? await scope.registrations.waitlistPosition(registration) : undefined;
-      await scope.outbox.publish(RegistrationCreated, {
+      await scope.publish(RegistrationCreated, {
         registrationId: id,
         userId: claims.sub,
         status: registration.status as 'confirmed' | 'pending_payment' | 'waitlisted',
@@ -123,7 +131,7 @@ export class Registrations {
     const canceled = await scope.registrations.setStatus(registration.id, 'canceled', { cancelReason: reason });
     const heldSeat = registration.status === 'confirmed' || registration.status === 'pending_payment';
     let current = await scope.events.adjustCounts(event.id, heldSeat ? -1 : 0, heldSeat ? 0 : -1);
-    await scope.outbox.publish(RegistrationCanceled, {
+    await scope.publish(RegistrationCanceled, {
       registrationId: registration.id,
       userId: registration.userId,
       previousStatus: registration.status as 'confirmed' | 'pending_payment' | 'waitlisted',
@@ -155,7 +163,7 @@ export class Registrations {
           : await scope.registrations.setStatus(waiting.id, 'pending_payment', { holdExpiresAt: this.holdUntil() });
         if (next.status === 'pending_payment') await scope.jobs.scheduleHoldExpiry(next);
       }
-      await scope.outbox.publish(RegistrationPromoted, {
+      await scope.publish(RegistrationPromoted, {
         registrationId: next.id,
         userId: next.userId,
         status: next.status as 'confirmed' | 'pending_payment',
@@ -176,7 +184,7 @@ export class Registrations {
     for (const registration of expired) {
       await scope.registrations.setStatus(registration.id, 'canceled', { cancelReason: 'payment_expired' });
       current = await scope.events.adjustCounts(event.id, -1, 0);
-      await scope.outbox.publish(RegistrationCanceled, {
+      await scope.publish(RegistrationCanceled, {
         registrationId: registration.id,
         userId: registration.userId,
         previousStatus: 'pending_payment',
@@ -225,7 +233,7 @@ export class Registrations {
       checkInCode: newCheckInCode(),
       ...(paymentId ? { paymentId } : {}),
     });
-    await scope.outbox.publish(RegistrationPromoted, {
+    await scope.publish(RegistrationPromoted, {
       registrationId: confirmed.id,
       userId: confirmed.userId,
       status: 'confirmed',
@@ -247,8 +255,33 @@ export class Registrations {
     return registrationView(registration, position);
   }
 
+  /** The event's registrations by id, for those who manage it (organizer, ambassador of the country, super). */
+  async listForEvent(
+    claims: AccessClaims,
+    eventId: string,
+    page: { limit: number; cursor?: string; status?: RegistrationStatus },
+  ) {
+    const event = await this.uow.read.events.findById(eventId);
+    if (!event || !isVisibleTo(claims, event)) throw problems.notFound('event');
+    assertMayManage(claims, event);
+    const { cursors } = this.options;
+    const binding = cursorBinding('registrations', event.id, { status: page.status });
+    const afterId = cursors.decodeOptional(page.cursor, binding, positions.id);
+    const slice = await this.uow.read.registrations.listForEvent(event.id, page.limit, afterId, page.status);
+    const items: RegistrationView[] = [];
+    for (const registration of slice.items) {
+      const position =
+        registration.status === 'waitlisted'
+          ? await this.uow.read.registrations.waitlistPosition(registration)
+          : undefined;
+      items.push(registrationView(registration, position));
+    }
+    const last = slice.items[slice.items.length - 1];
+    return { items, nextCursor: slice.hasMore && last ? cursors.encode(binding, last.id) : null };
+  }
+
   private async announceCount(scope: Scope, event: EventRecord): Promise<void> {
     if (event.status !== 'published') return;
-    await scope.outbox.publish(EventUpdated, { ...snapshot(event), changed: ['registeredCount'] });
+    await scope.publish(EventUpdated, { ...snapshot(event), changed: ['registeredCount'] });
   }
 }

@@ -1,4 +1,4 @@
-import { RoleAppointed, RoleRevoked, TicketPaid, UserDeleted, UserProfileUpdated } from '@diaspora/events';
+import { RoleAppointed, RoleRevoked, TicketPaid, UserProfileUpdated } from '@diaspora/events';
 import {
   type Cache,
   consumer,
@@ -7,21 +7,22 @@ import {
   idempotentConsumer,
   type Logger,
 } from '@diaspora/service-kit';
+import { audienceKey } from '../clients/user-directory.js';
+import type { UnitOfWork } from '../domain/ports.js';
 import type { Registrations } from '../domain/registrations.js';
-import { audienceKey } from '../grpc/user-directory.js';
-import type { PgUnitOfWork } from '../store/unit-of-work.js';
-import type { Privacy } from './privacy.js';
 
-/** What this service listens to; each handler runs exactly once per event (processed_events, same transaction). */
+/**
+ * What this service listens to; each handler runs exactly once per event (processed_events, same transaction).
+ * users.user.deleted is the kit's (the `userData` part erases in its transaction).
+ */
 export function eventConsumers(deps: {
   db: Database;
-  uow: PgUnitOfWork;
+  uow: UnitOfWork;
   registrations: Registrations;
-  privacy: Privacy;
   cache: Cache;
   logger: Logger;
 }): EventConsumer[] {
-  const { db, uow, registrations, privacy, cache, logger } = deps;
+  const { db, uow, registrations, cache, logger } = deps;
   return [
     // A moved member sees their new city in /upcoming at once rather than when the cached audience expires.
     consumer('profile-updated', UserProfileUpdated, async (data) => {
@@ -38,10 +39,6 @@ export function eventConsumers(deps: {
         at: new Date(data.at),
       });
       logger.info({ paymentId: data.paymentId, eventId: data.eventId, outcome }, 'ticket payment applied');
-    }),
-    idempotentConsumer(db, 'user-deleted', UserDeleted, async (tx, data) => {
-      await privacy.erase(uow.scopeFor(tx), tx, data.userId);
-      await cache.delete(audienceKey(data.userId));
     }),
     idempotentConsumer(db, 'role-appointed', RoleAppointed, async (tx, data) => {
       if ((data.role !== 'consul' && data.role !== 'ambassador') || !data.country) return;

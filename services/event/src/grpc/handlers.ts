@@ -1,9 +1,8 @@
-import type { commonV1, eventV1 } from '@diaspora/proto';
+import type { eventV1 } from '@diaspora/proto';
 import { problems } from '@diaspora/service-kit';
 import type { Catalog } from '../domain/catalog.js';
 import type { EventRecord } from '../domain/event.js';
 import type { Scorecards } from '../domain/scorecards.js';
-import type { Privacy } from '../events/privacy.js';
 
 const MAX_BATCH = 100;
 
@@ -75,15 +74,6 @@ export function eventGrpcHandlers(catalog: Catalog, scorecards: Scorecards): eve
         ...(card.country ? { country: card.country } : {}),
         ...(card.city ? { city: card.city } : {}),
       };
-    },
-  };
-}
-
-export function userDataHandlers(privacy: Privacy): commonV1.UserDataHandlers {
-  return {
-    async exportUserData(request) {
-      if (!request.userId) throw problems.badRequest('user_id is required');
-      return { service: 'event', json: JSON.stringify(await privacy.export(request.userId)) };
     },
   };
 }

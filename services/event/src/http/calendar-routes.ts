@@ -1,7 +1,6 @@
-import { type HttpApp, problemResponses, problems } from '@diaspora/service-kit';
-import { renderIcs } from '../calendar/ics.js';
-import type { UnitOfWork } from '../domain/ports.js';
-import type { PgCalendarFeeds } from '../store/calendar-feeds.js';
+import { type HttpApp, problemResponses } from '@diaspora/service-kit';
+import type { Calendars } from '../domain/calendars.js';
+import { renderIcs } from './ics-view.js';
 import { CalendarFeed, EventIdParam, FeedParam } from './schemas.js';
 
 /** An iCalendar document, documented under its own media type. */
@@ -15,9 +14,9 @@ const ICS_TYPE = 'text/calendar; charset=utf-8';
 
 export async function calendarRoutes(
   app: HttpApp,
-  deps: { uow: UnitOfWork; feeds: PgCalendarFeeds; publicBaseUrl: string; reminderOffsetsMinutes: number[] },
+  deps: { calendars: Calendars; publicBaseUrl: string; reminderOffsetsMinutes: number[] },
 ): Promise<void> {
-  const { uow, feeds } = deps;
+  const { calendars } = deps;
   const options = { publicBaseUrl: deps.publicBaseUrl, reminderOffsetsMinutes: deps.reminderOffsetsMinutes };
 
   // Public (no bearer token; the gateway routes *.ics without jwt): drafts stay invisible.
@@ -32,8 +31,7 @@ export async function calendarRoutes(
       },
     },
     async (request, reply) => {
-      const event = await uow.read.events.findById(request.params.id);
-      if (!event || event.status === 'draft') throw problems.notFound('event');
+      const event = await calendars.publicEvent(request.params.id);
       return reply
         .type(ICS_TYPE)
         .header('content-disposition', `attachment; filename="${event.id}.ics"`)
@@ -54,7 +52,7 @@ export async function calendarRoutes(
       },
     },
     async (request, reply) => {
-      const token = await feeds.rotate(request.auth!.sub);
+      const token = await calendars.issueFeed(request.auth!.sub);
       return reply.code(201).send({ token, url: `${deps.publicBaseUrl}/api/v1/events/calendar/${token}.ics` });
     },
   );
@@ -70,9 +68,7 @@ export async function calendarRoutes(
       },
     },
     async (request, reply) => {
-      const userId = await feeds.owner(request.params.token);
-      if (!userId) throw problems.notFound('calendar feed');
-      const events = await feeds.eventsOf(userId);
+      const events = await calendars.feedEvents(request.params.token);
       return reply
         .type(ICS_TYPE)
         .header('cache-control', 'private, max-age=300')

@@ -1,8 +1,6 @@
-import { type Database, type HttpApp, idempotent, problemResponses, problems } from '@diaspora/service-kit';
+import { type Database, type HttpApp, idempotent, problemResponses } from '@diaspora/service-kit';
 import type { Attendance } from '../domain/attendance.js';
-import { assertMayManage, isVisibleTo } from '../domain/event.js';
-import type { UnitOfWork } from '../domain/ports.js';
-import { type Registrations, registrationView } from '../domain/registrations.js';
+import type { Registrations } from '../domain/registrations.js';
 import {
   BulkCheckInBody,
   BulkCheckInResult,
@@ -23,9 +21,9 @@ const idempotencyHeader = {
 
 export async function registrationRoutes(
   app: HttpApp,
-  deps: { registrations: Registrations; attendance: Attendance; uow: UnitOfWork; db: Database },
+  deps: { registrations: Registrations; attendance: Attendance; db: Database },
 ): Promise<void> {
-  const { registrations, attendance, uow } = deps;
+  const { registrations, attendance } = deps;
   const retrySafe = idempotent(deps.db);
 
   app.post(
@@ -93,20 +91,12 @@ export async function registrationRoutes(
       },
     },
     async (request) => {
-      const event = await uow.read.events.findById(request.params.id);
-      if (!event || !isVisibleTo(request.auth, event)) throw problems.notFound('event');
-      assertMayManage(request.auth!, event);
       const { limit = 50, cursor, status } = request.query;
-      const page = await uow.read.registrations.listForEvent(event.id, limit, cursor, status);
-      const items = [];
-      for (const registration of page.items) {
-        const position =
-          registration.status === 'waitlisted'
-            ? await uow.read.registrations.waitlistPosition(registration)
-            : undefined;
-        items.push(registrationView(registration, position));
-      }
-      return { items, nextCursor: page.nextCursor };
+      return registrations.listForEvent(request.auth!, request.params.id, {
+        limit,
+        ...(cursor ? { cursor } : {}),
+        ...(status ? { status } : {}),
+      });
     },
   );
 

@@ -1,15 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '@diaspora/service-kit';
 import type { EventRecord } from '../domain/event.js';
+import type { CalendarFeedStore } from '../domain/ports.js';
 import { toEvent } from './events-repository.js';
 
 const hash = (token: string) => createHash('sha256').update(token).digest();
 
-/**
- * Per-member calendar feeds. The URL token is the only credential (calendar apps cannot send headers), so only
- * its hash is stored; issuing a new one revokes the previous URL.
- */
-export class PgCalendarFeeds {
+/** Calendar feed tokens: only their hash is stored, so a leaked table does not open anyone's feed. */
+export class PgCalendarFeeds implements CalendarFeedStore {
   constructor(private readonly db: Queryable) {}
 
   async rotate(userId: string): Promise<string> {

@@ -1,6 +1,6 @@
-import { problems, type Queryable } from '@diaspora/service-kit';
+import { type Queryable, SqlParams } from '@diaspora/service-kit';
 import type { EventFields, EventRecord, EventStatus } from '../domain/event.js';
-import type { Audience, EventStore, ListFilters, NewEvent, Page } from '../domain/ports.js';
+import type { Audience, DatePosition, EventStore, ListFilters, NewEvent, Slice } from '../domain/ports.js';
 
 const COLUMNS = `e.id, e.series_id, e.occurrence_index, s.rrule, e.parent_event_id, e.organizer_id, e.type, e.status,
   e.title, e.description, e.translations, e.domain, e.starts_at, e.ends_at, e.timezone, e.venue_name,
@@ -92,44 +92,12 @@ function columnsOf(changes: Partial<EventFields> & { status?: EventStatus; cance
   return set;
 }
 
-const encodeCursor = (values: unknown[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
-
-function decodeCursor(cursor: string | undefined, shape: ('date' | 'string' | 'number')[]): unknown[] | undefined {
-  if (!cursor) return undefined;
-  try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (!Array.isArray(values) || values.length !== shape.length) throw new Error('shape');
-    return values.map((value, index) => {
-      if (shape[index] === 'date') {
-        const date = new Date(value as string);
-        if (Number.isNaN(date.getTime())) throw new Error('date');
-        return date;
-      }
-      if (typeof value !== shape[index]) throw new Error('type');
-      return value;
-    });
-  } catch {
-    throw problems.validation([{ field: 'cursor', message: 'is not a cursor this listing issued' }]);
-  }
-}
-
-/** Builds `$n` placeholders as values are added, so optional filters compose without index bookkeeping. */
-class Params {
-  readonly values: unknown[] = [];
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-}
-
-function keysetPage(rows: Row[], limit: number): Page<EventRecord & { distanceKm?: number }> {
+function keysetSlice(rows: Row[], limit: number): Slice<EventRecord & { distanceKm?: number }> {
   const items = rows.slice(0, limit).map((row) => ({
     ...toEvent(row),
     ...(row.distance_m !== undefined ? { distanceKm: Math.round((row.distance_m as number) / 10) / 100 } : {}),
   }));
-  const last = items[items.length - 1];
-  const nextCursor = rows.length > limit && last ? encodeCursor([last.startsAt.toISOString(), last.id]) : null;
-  return { items, nextCursor };
+  return { items, hasMore: rows.length > limit };
 }
 
 export class PgEventStore implements EventStore {
@@ -224,40 +192,37 @@ export class PgEventStore implements EventStore {
     return (await this.findById(id))!;
   }
 
-  async list(filters: ListFilters, limit: number, cursor: string | undefined) {
-    const p = new Params();
-    const where = ["e.status = 'published'"];
+  async list(filters: ListFilters, limit: number, after?: DatePosition) {
+    const p = new SqlParams().and("e.status = 'published'");
     let distance = '';
-    if (filters.from) where.push(`e.starts_at >= ${p.add(filters.from)}`);
-    else where.push('e.ends_at > now()');
-    if (filters.to) where.push(`e.starts_at < ${p.add(filters.to)}`);
-    if (filters.country) where.push(`e.country = ${p.add(filters.country)}`);
-    if (filters.city) where.push(`e.city_key = lower(${p.add(filters.city)})`);
-    if (filters.domain) where.push(`e.domain = ${p.add(filters.domain)}`);
-    if (filters.type) where.push(`e.type = ${p.add(filters.type)}`);
-    if (filters.language) where.push(`e.languages @> ARRAY[${p.add(filters.language)}]::text[]`);
-    if (filters.organizerId) where.push(`e.organizer_id = ${p.add(filters.organizerId)}`);
+    if (filters.from) p.and(`e.starts_at >= ${p.add(filters.from)}`);
+    else p.and('e.ends_at > now()');
+    if (filters.to) p.and(`e.starts_at < ${p.add(filters.to)}`);
+    if (filters.country) p.and(`e.country = ${p.add(filters.country)}`);
+    if (filters.city) p.and(`e.city_key = lower(${p.add(filters.city)})`);
+    if (filters.domain) p.and(`e.domain = ${p.add(filters.domain)}`);
+    if (filters.type) p.and(`e.type = ${p.add(filters.type)}`);
+    if (filters.language) p.and(`e.languages @> ARRAY[${p.add(filters.language)}]::text[]`);
+    if (filters.organizerId) p.and(`e.organizer_id = ${p.add(filters.organizerId)}`);
     if (filters.near) {
       const center = `ll_to_earth(${p.add(filters.near.lat)}, ${p.add(filters.near.lon)})`;
       const radius = p.add(filters.near.radiusKm * 1000);
       // The box test uses the GiST index; the distance test trims the box's corners.
-      where.push('e.lat IS NOT NULL AND e.lon IS NOT NULL');
-      where.push(`earth_box(${center}, ${radius}) @> ll_to_earth(e.lat, e.lon)`);
-      where.push(`earth_distance(${center}, ll_to_earth(e.lat, e.lon)) <= ${radius}`);
+      p.and('e.lat IS NOT NULL AND e.lon IS NOT NULL');
+      p.and(`earth_box(${center}, ${radius}) @> ll_to_earth(e.lat, e.lon)`);
+      p.and(`earth_distance(${center}, ll_to_earth(e.lat, e.lon)) <= ${radius}`);
       distance = `, earth_distance(${center}, ll_to_earth(e.lat, e.lon)) AS distance_m`;
     }
-    const after = decodeCursor(cursor, ['date', 'string']);
-    if (after) where.push(`(e.starts_at, e.id) > (${p.add(after[0])}, ${p.add(after[1])})`);
+    if (after) p.and(`(e.starts_at, e.id) > (${p.add(after.startsAt)}, ${p.add(after.id)})`);
     const { rows } = await this.db.query(
-      `SELECT ${COLUMNS}${distance} FROM ${FROM} WHERE ${where.join(' AND ')}
-       ORDER BY e.starts_at, e.id LIMIT ${p.add(limit + 1)}`,
+      `SELECT ${COLUMNS}${distance} FROM ${FROM} ${p.where} ORDER BY e.starts_at, e.id LIMIT ${p.add(limit + 1)}`,
       p.values,
     );
-    return keysetPage(rows, limit);
+    return keysetSlice(rows, limit);
   }
 
-  async upcomingFor(audience: Audience, limit: number, cursor: string | undefined) {
-    const p = new Params();
+  async upcomingFor(audience: Audience, limit: number, after?: DatePosition) {
+    const p = new SqlParams();
     const any: string[] = [];
     if (audience.residenceCountry && audience.residenceCity)
       any.push(
@@ -266,31 +231,28 @@ export class PgEventStore implements EventStore {
     if (audience.residenceCountry)
       any.push(`(e.type = 'national' AND e.country = ${p.add(audience.residenceCountry)})`);
     if (audience.originCountry) any.push(`e.country = ${p.add(audience.originCountry)}`);
-    if (any.length === 0) return { items: [], nextCursor: null };
-    const where = ["e.status = 'published'", 'e.ends_at > now()', `(${any.join(' OR ')})`];
-    const after = decodeCursor(cursor, ['date', 'string']);
-    if (after) where.push(`(e.starts_at, e.id) > (${p.add(after[0])}, ${p.add(after[1])})`);
+    if (any.length === 0) return { items: [], hasMore: false };
+    p.and("e.status = 'published'")
+      .and('e.ends_at > now()')
+      .and(`(${any.join(' OR ')})`);
+    if (after) p.and(`(e.starts_at, e.id) > (${p.add(after.startsAt)}, ${p.add(after.id)})`);
     const { rows } = await this.db.query(
-      `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY e.starts_at, e.id LIMIT ${p.add(limit + 1)}`,
+      `SELECT ${COLUMNS} FROM ${FROM} ${p.where} ORDER BY e.starts_at, e.id LIMIT ${p.add(limit + 1)}`,
       p.values,
     );
-    return keysetPage(rows, limit);
+    return keysetSlice(rows, limit);
   }
 
-  async popular(filters: { country?: string; city?: string }, limit: number, cursor: string | undefined) {
-    const p = new Params();
-    const where = ["e.status = 'published'", 'e.starts_at > now()'];
-    if (filters.country) where.push(`e.country = ${p.add(filters.country)}`);
-    if (filters.city) where.push(`e.city_key = lower(${p.add(filters.city)})`);
-    // Counts move between pages, so the cursor is a position rather than a key.
-    const [offset] = (decodeCursor(cursor, ['number']) as [number] | undefined) ?? [0];
+  async popular(filters: { country?: string; city?: string }, limit: number, offset: number) {
+    const p = new SqlParams().and("e.status = 'published'").and('e.starts_at > now()');
+    if (filters.country) p.and(`e.country = ${p.add(filters.country)}`);
+    if (filters.city) p.and(`e.city_key = lower(${p.add(filters.city)})`);
     const { rows } = await this.db.query(
-      `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')}
+      `SELECT ${COLUMNS} FROM ${FROM} ${p.where}
        ORDER BY e.registered_count DESC, e.starts_at, e.id LIMIT ${p.add(limit + 1)} OFFSET ${p.add(offset)}`,
       p.values,
     );
-    const items = rows.slice(0, limit).map(toEvent);
-    return { items, nextCursor: rows.length > limit ? encodeCursor([offset + limit]) : null };
+    return { items: rows.slice(0, limit).map(toEvent), hasMore: rows.length > limit };
   }
 
   async subEvents(parentId: string): Promise<EventRecord[]> {
@@ -342,5 +304,3 @@ export class PgEventStore implements EventStore {
     return rowCount ?? 0;
   }
 }
-
-export { decodeCursor, encodeCursor };

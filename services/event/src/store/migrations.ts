@@ -1,24 +1,9 @@
 import { idempotencyMigrations, type Migration } from '@diaspora/service-kit';
-import PgBoss from 'pg-boss';
+import { jobSchemaMigration } from '@diaspora/service-kit/jobs';
+import { JOB_SCHEMA, QUEUES } from '../jobs/queues.js';
 
-/** pg-boss lives in its own schema of this service's database; its jobs are written in our transactions. */
-export const JOB_SCHEMA = 'event_jobs';
-export const QUEUES = {
-  reminder: 'event-reminder',
-  holdExpiry: 'registration-hold-expiry',
-  housekeeping: 'event-housekeeping',
-} as const;
-
-/** pg-boss's own construction plan wraps itself in BEGIN/COMMIT; the migrator already runs us in a transaction. */
-function jobQueueSchema(): string {
-  const plan = PgBoss.getConstructionPlans(JOB_SCHEMA)
-    .trim()
-    .replace(/^BEGIN;/, '')
-    .replace(/COMMIT;$/, '');
-  const queue = (name: string, retryLimit: number) =>
-    `SELECT ${JOB_SCHEMA}.create_queue('${name}', '{"policy":"standard","retryLimit":${retryLimit},"retryDelay":30,"retryBackoff":true}'::json);`;
-  return `${plan};\n${queue(QUEUES.reminder, 10)}\n${queue(QUEUES.holdExpiry, 10)}\n${queue(QUEUES.housekeeping, 2)}`;
-}
+/** The daily housekeeping queue of 0002, retired: the kit's chore purges idempotency keys now. */
+const HOUSEKEEPING_QUEUE = 'event-housekeeping';
 
 export const migrations: Migration[] = [
   ...idempotencyMigrations,
@@ -166,9 +151,16 @@ export const migrations: Migration[] = [
       DROP TABLE sent_reminders; DROP TABLE organizer_roles; DROP TABLE calendar_feeds; DROP TABLE ratings; DROP TABLE ticket_payments;
       DROP TABLE registrations; DROP SEQUENCE registration_waitlist_seq; DROP TABLE events; DROP TABLE event_series;`,
   },
+  // pg-boss lives in its own schema of this service's database; its jobs are written in our transactions.
+  jobSchemaMigration('0002_job_queue', JOB_SCHEMA, {
+    [QUEUES.reminder]: { retryLimit: 10 },
+    [QUEUES.holdExpiry]: { retryLimit: 10 },
+    [HOUSEKEEPING_QUEUE]: { retryLimit: 2 },
+  }),
   {
-    id: '0002_job_queue',
-    up: jobQueueSchema(),
-    down: `DROP SCHEMA ${JOB_SCHEMA} CASCADE;`,
+    // Deleting the queue also deletes its cron schedule and any job still waiting in it.
+    id: '0003_retire_housekeeping_queue',
+    up: `SELECT ${JOB_SCHEMA}.delete_queue('${HOUSEKEEPING_QUEUE}');`,
+    down: `SELECT ${JOB_SCHEMA}.create_queue('${HOUSEKEEPING_QUEUE}', '{"policy":"standard","retryLimit":2,"retryDelay":30,"retryBackoff":true}'::json);`,
   },
 ];

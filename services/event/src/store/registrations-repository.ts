@@ -1,6 +1,11 @@
-import type { Queryable } from '@diaspora/service-kit';
-import type { CancelReason, Page, RegistrationRecord, RegistrationStatus, RegistrationStore } from '../domain/ports.js';
-import { decodeCursor, encodeCursor } from './events-repository.js';
+import { type Queryable, SqlParams } from '@diaspora/service-kit';
+import type {
+  CancelReason,
+  RegistrationRecord,
+  RegistrationStatus,
+  RegistrationStore,
+  Slice,
+} from '../domain/ports.js';
 
 const COLUMNS = `id, event_id, user_id, status, waitlist_seq, hold_expires_at, payment_id, check_in_code, checked_in_at,
   checked_in_by, cancel_reason, created_at, updated_at`;
@@ -145,27 +150,18 @@ export class PgRegistrationStore implements RegistrationStore {
   async listForEvent(
     eventId: string,
     limit: number,
-    cursor: string | undefined,
+    afterId: string | undefined,
     status?: RegistrationStatus,
-  ): Promise<Page<RegistrationRecord>> {
-    const params: unknown[] = [eventId, limit + 1];
-    const where = ['event_id = $1'];
-    if (status) {
-      params.push(status);
-      where.push(`status = $${params.length}`);
-    }
-    const after = decodeCursor(cursor, ['string']);
-    if (after) {
-      params.push(after[0]);
-      where.push(`id > $${params.length}`);
-    }
+  ): Promise<Slice<RegistrationRecord>> {
+    const p = new SqlParams();
+    p.and(`event_id = ${p.add(eventId)}`);
+    if (status) p.and(`status = ${p.add(status)}`);
+    if (afterId) p.and(`id > ${p.add(afterId)}`);
     const { rows } = await this.db.query(
-      `SELECT ${COLUMNS} FROM registrations WHERE ${where.join(' AND ')} ORDER BY id LIMIT $2`,
-      params,
+      `SELECT ${COLUMNS} FROM registrations ${p.where} ORDER BY id LIMIT ${p.add(limit + 1)}`,
+      p.values,
     );
-    const items = rows.slice(0, limit).map(toRegistration);
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : null };
+    return { items: rows.slice(0, limit).map(toRegistration), hasMore: rows.length > limit };
   }
 
   async listForUser(userId: string): Promise<RegistrationRecord[]> {

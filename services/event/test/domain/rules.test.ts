@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { vtimezone } from '../../src/calendar/vtimezone.js';
+import { newCheckInCode, normalizeCheckInCode, parseScanned, qrPayload } from '../../src/domain/check-in-codes.js';
 import { expandRecurrence } from '../../src/domain/recurrence.js';
-import {
-  newCheckInCode,
-  normalizeCheckInCode,
-  parseScanned,
-  qrPayload,
-  quotaStanding,
-} from '../../src/domain/rules.js';
+import { quotaStanding } from '../../src/domain/rules.js';
 import { offsetMinutes, transitionsInYear, wallTime, zonedToUtc } from '../../src/domain/time-zones.js';
+import { vtimezone } from '../../src/http/vtimezone.js';
 
 describe('time zones', () => {
   it('converts wall clocks both ways across daylight saving', () => {

@@ -1,8 +1,9 @@
 import { UserDeleted } from '@diaspora/events';
+import { createUnitOfWork } from '@diaspora/service-kit';
 import { collectPublished, until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendReminder } from '../../src/jobs/worker.js';
-import { PgEventStore } from '../../src/store/events-repository.js';
+import { sendReminder } from '../../src/jobs/reminders.js';
+import { eventStores } from '../../src/store/stores.js';
 import { createEvent, deliver, endEvent, type Harness, member, register, startEventService } from '../fixtures.js';
 
 let h: Harness;
@@ -48,11 +49,11 @@ describe('reminders (pg-boss on the service database)', () => {
     });
     await register(h.app, event.id, member());
     const { db, outbox } = h.service.context;
-    const deps = { db, outbox, events: new PgEventStore(db) };
+    const uow = createUnitOfWork(db, outbox, eventStores);
     const job = { eventId: event.id, startsAt: event.startsAt as string, minutesBefore: 1440 };
-    expect(await sendReminder(deps, job)).toBe(1);
-    expect(await sendReminder(deps, job)).toBe(0);
-    expect(await sendReminder(deps, { ...job, startsAt: new Date().toISOString() })).toBe(0);
+    expect(await sendReminder(uow, job)).toBe(1);
+    expect(await sendReminder(uow, job)).toBe(0);
+    expect(await sendReminder(uow, { ...job, startsAt: new Date().toISOString() })).toBe(0);
   });
 });
 

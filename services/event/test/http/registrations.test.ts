@@ -1,7 +1,7 @@
 import { TicketPaid } from '@diaspora/events';
 import { collectPublished, until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUES } from '../../src/store/migrations.js';
+import { QUEUES } from '../../src/jobs/queues.js';
 import { createEvent, deliver, type Harness, member, register, startEventService } from '../fixtures.js';
 
 let h: Harness;
