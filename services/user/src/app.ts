@@ -27,7 +27,7 @@ import { ProfileService } from './domain/profile.js';
 import { SocialService } from './domain/social.js';
 import { SocialQueries } from './domain/social-queries.js';
 import { VerificationService } from './domain/verification.js';
-import { paymentConsumers } from './events/payment-consumers.js';
+import { paymentConsumers } from './events/consumers.js';
 import { userGrpcHandlers } from './grpc/handlers.js';
 import { accountRoutes } from './http/account-routes.js';
 import { authRoutes } from './http/auth-routes.js';

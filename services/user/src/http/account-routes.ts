@@ -1,8 +1,8 @@
-import { type HttpApp, IsoDateTimeSchema, problemResponses } from '@diaspora/service-kit';
+import { bearerSecurity, callerOf, type HttpApp, IsoDateTimeSchema, problemResponses } from '@diaspora/service-kit';
 import { Type } from 'typebox';
 import type { AccountSecurityService } from '../domain/account-security.js';
 import type { GdprService } from '../domain/gdpr.js';
-import { security, sessionIdOf } from './request-context.js';
+import { sessionIdOf } from './request-context.js';
 import { Password } from './schemas.js';
 
 const Done = { type: 'null', description: 'Done' } as const;
@@ -55,7 +55,7 @@ export async function accountRoutes(app: HttpApp, account: AccountSecurityServic
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Change your password',
         description: 'Checks the current password; signs out every other session (this one stays).',
         body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }),
@@ -64,7 +64,7 @@ export async function accountRoutes(app: HttpApp, account: AccountSecurityServic
     },
     async (request, reply) => {
       const { currentPassword, newPassword } = request.body;
-      await account.changePassword(request.auth!.sub, sessionIdOf(request), currentPassword, newPassword);
+      await account.changePassword(callerOf(request).sub, sessionIdOf(request), currentPassword, newPassword);
       return reply.code(204).send(null);
     },
   );
@@ -75,12 +75,12 @@ export async function accountRoutes(app: HttpApp, account: AccountSecurityServic
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Your signed-in sessions (devices)',
         response: { 200: Type.Object({ items: Type.Array(Session) }), ...problemResponses(401) },
       },
     },
-    async (request) => ({ items: await account.sessions(request.auth!.sub, sessionIdOf(request)) }),
+    async (request) => ({ items: await account.sessions(callerOf(request).sub, sessionIdOf(request)) }),
   );
 
   app.delete(
@@ -89,7 +89,7 @@ export async function accountRoutes(app: HttpApp, account: AccountSecurityServic
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Sign out one of your sessions',
         description: 'Its refresh token stops working at once; its access token lives out its few minutes.',
         params: Type.Object({ sessionId: Type.String({ pattern: '^ses_[0-9a-z]{26}$' }) }),
@@ -97,7 +97,7 @@ export async function accountRoutes(app: HttpApp, account: AccountSecurityServic
       },
     },
     async (request, reply) => {
-      await account.revokeSession(request.auth!.sub, request.params.sessionId);
+      await account.revokeSession(callerOf(request).sub, request.params.sessionId);
       return reply.code(204).send(null);
     },
   );
@@ -108,14 +108,14 @@ export async function accountRoutes(app: HttpApp, account: AccountSecurityServic
       onRequest: app.authenticate,
       schema: {
         tags: ['gdpr'],
-        security,
+        security: bearerSecurity,
         summary: 'Ask for an archive of your data from every service',
         description: 'Answers 202 with the job; poll GET /me/export/{id}. One export is built at a time per member.',
         response: { 202: ExportJob, ...problemResponses(401, 404) },
       },
     },
     async (request, reply) => {
-      const job = await gdpr.requestExport(request.auth!.sub);
+      const job = await gdpr.requestExport(callerOf(request).sub);
       return reply.code(202).header('location', `/api/v1/users/me/export/${job.id}`).send(job);
     },
   );
@@ -126,14 +126,14 @@ export async function accountRoutes(app: HttpApp, account: AccountSecurityServic
       onRequest: app.authenticate,
       schema: {
         tags: ['gdpr'],
-        security,
+        security: bearerSecurity,
         summary: 'Your export: 202 while it is built, 200 with the archive when ready',
         params: Type.Object({ exportId: Type.String({ pattern: '^exp_[0-9a-z]{26}$' }) }),
         response: { 200: ExportJob, 202: ExportJob, ...problemResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {
-      const job = await gdpr.getExport(request.auth!.sub, request.params.exportId);
+      const job = await gdpr.getExport(callerOf(request).sub, request.params.exportId);
       if (job.status === 'pending' || job.status === 'running')
         return reply.code(202).header('retry-after', '2').send(job);
       return job;
@@ -146,7 +146,7 @@ export async function accountRoutes(app: HttpApp, account: AccountSecurityServic
       onRequest: app.authenticate,
       schema: {
         tags: ['gdpr'],
-        security,
+        security: bearerSecurity,
         summary: 'Delete your account (GDPR erasure)',
         description:
           'Confirm with your password when the account has one. Your profile is anonymized, your graph, sessions ' +
@@ -160,7 +160,7 @@ export async function accountRoutes(app: HttpApp, account: AccountSecurityServic
       },
     },
     async (request, reply) => {
-      await gdpr.erase(request.auth!.sub, request.body?.password);
+      await gdpr.erase(callerOf(request).sub, request.body?.password);
       return reply.code(204).send(null);
     },
   );

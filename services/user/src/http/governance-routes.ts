@@ -1,7 +1,13 @@
-import { CountryCodeSchema, type HttpApp, IsoDateTimeSchema, problemResponses } from '@diaspora/service-kit';
+import {
+  bearerSecurity,
+  CountryCodeSchema,
+  callerOf,
+  type HttpApp,
+  IsoDateTimeSchema,
+  problemResponses,
+} from '@diaspora/service-kit';
 import { Type } from 'typebox';
 import type { GovernanceService } from '../domain/governance.js';
-import { security } from './request-context.js';
 import { City, PublicUser, UserIdParam } from './schemas.js';
 
 const Assignment = Type.Object({
@@ -24,7 +30,7 @@ export async function governanceRoutes(app: HttpApp, governance: GovernanceServi
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Appoint an ambassador of a country (super users)',
         description: 'Audited and announced (users.role.appointed); the member gets the role at their next refresh.',
         body: Type.Object(
@@ -34,7 +40,8 @@ export async function governanceRoutes(app: HttpApp, governance: GovernanceServi
         response: { 201: Assignment, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request, reply) => reply.code(201).send(await governance.appointAmbassador(request.auth!.sub, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await governance.appointAmbassador(callerOf(request).sub, request.body)),
   );
 
   app.post(
@@ -43,7 +50,7 @@ export async function governanceRoutes(app: HttpApp, governance: GovernanceServi
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Appoint a consul of a city (its country’s ambassador, or a super user)',
         description: 'An ambassador appointing outside their own country gets 403.',
         body: Type.Object(
@@ -53,7 +60,7 @@ export async function governanceRoutes(app: HttpApp, governance: GovernanceServi
         response: { 201: Assignment, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request, reply) => reply.code(201).send(await governance.appointConsul(request.auth!.sub, request.body)),
+    async (request, reply) => reply.code(201).send(await governance.appointConsul(callerOf(request).sub, request.body)),
   );
 
   for (const role of ['ambassador', 'consul'] as const) {
@@ -63,7 +70,7 @@ export async function governanceRoutes(app: HttpApp, governance: GovernanceServi
         onRequest: app.authenticate,
         schema: {
           tags,
-          security,
+          security: bearerSecurity,
           summary:
             role === 'ambassador'
               ? 'Revoke an ambassador (super users)'
@@ -74,8 +81,8 @@ export async function governanceRoutes(app: HttpApp, governance: GovernanceServi
         },
       },
       async (request, reply) => {
-        if (role === 'ambassador') await governance.revokeAmbassador(request.auth!.sub, request.params.userId);
-        else await governance.revokeConsul(request.auth!.sub, request.params.userId);
+        if (role === 'ambassador') await governance.revokeAmbassador(callerOf(request).sub, request.params.userId);
+        else await governance.revokeConsul(callerOf(request).sub, request.params.userId);
         return reply.code(204).send(null);
       },
     );
@@ -86,7 +93,7 @@ export async function governanceRoutes(app: HttpApp, governance: GovernanceServi
         onRequest: app.authenticate,
         schema: {
           tags,
-          security,
+          security: bearerSecurity,
           summary: role === 'ambassador' ? 'Current ambassadors' : 'Current consuls',
           querystring: Type.Object({
             country: Type.Optional(CountryCodeSchema),
@@ -100,7 +107,7 @@ export async function governanceRoutes(app: HttpApp, governance: GovernanceServi
       },
       async (request) => {
         const query = request.query as { country?: string; city?: string };
-        return { items: await governance.list(request.auth!.sub, role, query) };
+        return { items: await governance.list(callerOf(request).sub, role, query) };
       },
     );
   }

@@ -1,6 +1,5 @@
-import { type HttpApp, problemResponses } from '@diaspora/service-kit';
+import { bearerSecurity, callerOf, type HttpApp, problemResponses } from '@diaspora/service-kit';
 import type { ProfileService } from '../domain/profile.js';
-import { security } from './request-context.js';
 import { MemberProfile, OwnProfileWithCounts, ProfilePatch, UserIdParam } from './schemas.js';
 
 const tags = ['profile'];
@@ -12,12 +11,12 @@ export async function profileRoutes(app: HttpApp, profiles: ProfileService): Pro
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Your own profile',
         response: { 200: OwnProfileWithCounts, ...problemResponses(401, 404) },
       },
     },
-    async (request) => profiles.own(request.auth!.sub),
+    async (request) => profiles.own(callerOf(request).sub),
   );
 
   app.patch(
@@ -26,7 +25,7 @@ export async function profileRoutes(app: HttpApp, profiles: ProfileService): Pro
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Change your profile, its per-field privacy and who may message you',
         description:
           '`privacy` sets, per field, who sees it: public, connections or private (only you); fields not given ' +
@@ -35,7 +34,7 @@ export async function profileRoutes(app: HttpApp, profiles: ProfileService): Pro
         response: { 200: OwnProfileWithCounts, ...problemResponses(400, 401, 404) },
       },
     },
-    async (request) => profiles.update(request.auth!.sub, request.body),
+    async (request) => profiles.update(callerOf(request).sub, request.body),
   );
 
   app.get(
@@ -44,7 +43,7 @@ export async function profileRoutes(app: HttpApp, profiles: ProfileService): Pro
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: "A member's profile as you may see it",
         description:
           'Fields the member keeps private, or for connections only, are left out. Members who block each other ' +
@@ -53,6 +52,6 @@ export async function profileRoutes(app: HttpApp, profiles: ProfileService): Pro
         response: { 200: MemberProfile, ...problemResponses(400, 401, 404) },
       },
     },
-    async (request) => profiles.profileFor(request.auth!.sub, request.params.userId),
+    async (request) => profiles.profileFor(callerOf(request).sub, request.params.userId),
   );
 }

@@ -1,8 +1,15 @@
-import { type HttpApp, IsoDateTimeSchema, PageQuerySchema, problemResponses } from '@diaspora/service-kit';
+import {
+  bearerSecurity,
+  callerOf,
+  type HttpApp,
+  IsoDateTimeSchema,
+  PageQuerySchema,
+  problemResponses,
+} from '@diaspora/service-kit';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { SocialService } from '../domain/social.js';
 import type { SocialQueries } from '../domain/social-queries.js';
-import { security } from './request-context.js';
 import { Page, PublicUser, UserIdParam } from './schemas.js';
 
 const Done = { type: 'null', description: 'Done (also when it already was)' } as const;
@@ -19,7 +26,7 @@ const MemberPage = Page(PublicUser);
 
 /** Follows, blocks and connection requests. Every change publishes its users.* event. */
 export async function socialRoutes(app: HttpApp, social: SocialService, queries: SocialQueries): Promise<void> {
-  const me = (request: { auth: { sub: string } | null }) => request.auth!.sub;
+  const me = (request: FastifyRequest) => callerOf(request).sub;
 
   for (const [verb, method] of [
     ['follow', 'post'],
@@ -31,7 +38,7 @@ export async function socialRoutes(app: HttpApp, social: SocialService, queries:
         onRequest: app.authenticate,
         schema: {
           tags: ['social'],
-          security,
+          security: bearerSecurity,
           summary: verb === 'follow' ? 'Follow a member (idempotent)' : 'Stop following a member (idempotent)',
           params: UserIdParam,
           response: { 204: Done, ...problemResponses(400, 401, 403, 404) },
@@ -54,7 +61,7 @@ export async function socialRoutes(app: HttpApp, social: SocialService, queries:
         onRequest: app.authenticate,
         schema: {
           tags: ['social'],
-          security,
+          security: bearerSecurity,
           summary:
             verb === 'block'
               ? 'Block a member: follows both ways, the connection and pending requests end (idempotent)'
@@ -77,7 +84,7 @@ export async function socialRoutes(app: HttpApp, social: SocialService, queries:
         onRequest: app.authenticate,
         schema: {
           tags: ['social'],
-          security,
+          security: bearerSecurity,
           summary: kind === 'followers' ? "A member's followers" : 'Whom a member follows',
           params: UserIdParam,
           querystring: PageQuerySchema,
@@ -95,7 +102,7 @@ export async function socialRoutes(app: HttpApp, social: SocialService, queries:
       onRequest: app.authenticate,
       schema: {
         tags: ['social'],
-        security,
+        security: bearerSecurity,
         summary: 'Members you block',
         querystring: PageQuerySchema,
         response: { 200: MemberPage, ...problemResponses(400, 401) },
@@ -110,7 +117,7 @@ export async function socialRoutes(app: HttpApp, social: SocialService, queries:
       onRequest: app.authenticate,
       schema: {
         tags: ['connections'],
-        security,
+        security: bearerSecurity,
         summary: 'Ask a member to connect',
         description:
           '201 with the new request; 200 with the pending one when you asked already, or with the accepted one ' +
@@ -132,7 +139,7 @@ export async function socialRoutes(app: HttpApp, social: SocialService, queries:
         onRequest: app.authenticate,
         schema: {
           tags: ['connections'],
-          security,
+          security: bearerSecurity,
           summary:
             decision === 'cancel'
               ? 'Withdraw a connection request you sent'
@@ -151,7 +158,7 @@ export async function socialRoutes(app: HttpApp, social: SocialService, queries:
       onRequest: app.authenticate,
       schema: {
         tags: ['connections'],
-        security,
+        security: bearerSecurity,
         summary: 'Your connections',
         querystring: PageQuerySchema,
         response: { 200: MemberPage, ...problemResponses(400, 401) },
@@ -167,7 +174,7 @@ export async function socialRoutes(app: HttpApp, social: SocialService, queries:
       onRequest: app.authenticate,
       schema: {
         tags: ['connections'],
-        security,
+        security: bearerSecurity,
         summary: 'Pending connection requests you received (incoming) or sent (outgoing)',
         querystring: Type.Object({
           ...PageQuerySchema.properties,
@@ -194,7 +201,7 @@ export async function socialRoutes(app: HttpApp, social: SocialService, queries:
       onRequest: app.authenticate,
       schema: {
         tags: ['connections'],
-        security,
+        security: bearerSecurity,
         summary: 'End a connection (idempotent)',
         params: UserIdParam,
         response: { 204: Done, ...problemResponses(400, 401, 404) },

@@ -1,8 +1,8 @@
-import { type HttpApp, problemResponses } from '@diaspora/service-kit';
+import { bearerSecurity, callerOf, type HttpApp, problemResponses } from '@diaspora/service-kit';
 import { Type } from 'typebox';
 import type { AccountSecurityService } from '../domain/account-security.js';
 import type { VerificationService } from '../domain/verification.js';
-import { clientInfo, security } from './request-context.js';
+import { clientInfo } from './request-context.js';
 import { OwnProfile, Password, PhoneNumber } from './schemas.js';
 
 const tags = ['verification'];
@@ -42,14 +42,14 @@ export async function verificationRoutes(
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Send the verification email again',
         description: 'Rate-limited per member (429 with Retry-After); 409 when the address is already verified.',
         response: { 202: Accepted, ...problemResponses(401, 409, 429, 503) },
       },
     },
     async (request, reply) => {
-      await verification.resendEmailVerification(request.auth!.sub);
+      await verification.resendEmailVerification(callerOf(request).sub);
       return reply.code(202).send(null);
     },
   );
@@ -60,14 +60,14 @@ export async function verificationRoutes(
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Send a verification code by SMS',
         body: Type.Object({ phone: PhoneNumber }, { additionalProperties: false }),
         response: { 202: Accepted, ...problemResponses(400, 401, 409, 429, 503) },
       },
     },
     async (request, reply) => {
-      await verification.startPhone(request.auth!.sub, request.body.phone);
+      await verification.startPhone(callerOf(request).sub, request.body.phone);
       return reply.code(202).send(null);
     },
   );
@@ -78,7 +78,7 @@ export async function verificationRoutes(
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Prove the phone number with the SMS code',
         description:
           'A wrong code is 400 (attempts left in the detail); after the allowed attempts 429 until a new code is ' +
@@ -90,7 +90,7 @@ export async function verificationRoutes(
         response: { 200: OwnProfile, ...problemResponses(400, 401, 409, 410, 429, 503) },
       },
     },
-    async (request) => verification.verifyPhone(request.auth!.sub, request.body.phone, request.body.code),
+    async (request) => verification.verifyPhone(callerOf(request).sub, request.body.phone, request.body.code),
   );
 
   app.post(
