@@ -3,8 +3,6 @@ import type { AccessClaims, Logger } from '@diaspora/service-kit';
 import type { Viewer } from '../domain/model.js';
 import type { AuthorView, CommunityStore, MemberRecord } from '../domain/ports.js';
 
-export type { AuthorView };
-
 const BATCH = 100;
 const GRAPH_PAGE = 1000;
 /** More than this many followed people is not a timeline we rebuild in one request. */
