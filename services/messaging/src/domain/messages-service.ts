@@ -107,31 +107,7 @@ export class MessagesService {
     };
     let result: AppendResult;
     try {
-      // The common case (no attachment, no event) is a single autocommitted statement: one round trip.
-      result =
-        attachments.length || offline.length
-          ? await this.uow.run(async (scope) => {
-              const appended = await scope.messages.append(message);
-              if (appended.outcome !== 'created') return appended;
-              const ids = attachments.map((attachment) => attachment.id);
-              if (ids.length && (await scope.media.attach(message.id, actor.userId, ids)) !== ids.length)
-                throw problems.conflict('An attachment is already used by another message.', 'attachment-in-use');
-              const stored = appended.message;
-              if (offline.length)
-                await scope.publish(MessageCreated, {
-                  messageId: stored.id,
-                  conversationId,
-                  conversationType: roster.conversation.type,
-                  ...(roster.conversation.title ? { conversationTitle: roster.conversation.title } : {}),
-                  senderId: actor.userId,
-                  offlineRecipientIds: offline,
-                  type: stored.type,
-                  preview: previewOf(stored.type, body, attachments.length),
-                  createdAt: stored.createdAt.toISOString(),
-                });
-              return appended;
-            })
-          : await this.messages.append(message);
+      result = await this.append(message, roster, offline);
     } catch (error) {
       // A replay racing its original: the unique index answered, the stored message is the answer.
       if (!(error instanceof ClientMessageIdTaken)) throw error;
@@ -146,6 +122,35 @@ export class MessagesService {
     await this.quotas.consume(actor, 'messages');
     this.live.message(result.message, result.memberIds);
     return { message: result.message, replayed: false };
+  }
+
+  /**
+   * Stores the message; with attachments or offline recipients, in one transaction with the media taken and the
+   * messaging.message.created event. The common case (neither) is a single autocommitted statement: one round trip.
+   */
+  private append(message: NewMessage, roster: Roster, offline: string[]): Promise<AppendResult> {
+    const ids = message.attachments.map((attachment) => attachment.id);
+    if (ids.length === 0 && offline.length === 0) return this.messages.append(message);
+    return this.uow.run(async (scope) => {
+      const appended = await scope.messages.append(message);
+      if (appended.outcome !== 'created') return appended;
+      if (ids.length && (await scope.media.attach(message.id, message.senderId, ids)) !== ids.length)
+        throw problems.conflict('An attachment is already used by another message.', 'attachment-in-use');
+      const stored = appended.message;
+      if (offline.length)
+        await scope.publish(MessageCreated, {
+          messageId: stored.id,
+          conversationId: message.conversationId,
+          conversationType: roster.conversation.type,
+          ...(roster.conversation.title ? { conversationTitle: roster.conversation.title } : {}),
+          senderId: message.senderId,
+          offlineRecipientIds: offline,
+          type: stored.type,
+          preview: previewOf(stored.type, message.body, ids.length),
+          createdAt: stored.createdAt.toISOString(),
+        });
+      return appended;
+    });
   }
 
   private sameConversation(message: Message, conversationId: string): Message {

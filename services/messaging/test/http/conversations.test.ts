@@ -195,6 +195,14 @@ describe('the conversation list', () => {
       });
       const bad = await isolated.app.inject({ url: '/api/v1/messages/conversations?cursor=zzz', headers: as(viewer) });
       expect(bad.statusCode).toBe(400);
+      expect(bad.json().type).toMatch(/invalid-cursor$/);
+      // The viewer's cursor is theirs: another member replaying it is refused.
+      const foreign = await isolated.app.inject({
+        url: `/api/v1/messages/conversations?limit=2&cursor=${body1.nextCursor}`,
+        headers: as(friends[0]!),
+      });
+      expect(foreign.statusCode).toBe(400);
+      expect(foreign.json().type).toMatch(/invalid-cursor$/);
     } finally {
       await isolated.close();
       await local.stop();

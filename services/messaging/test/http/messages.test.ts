@@ -188,6 +188,10 @@ describe('history', () => {
     const newcomer = (await get(awa, `/conversations/${group}/messages`)).json();
     expect(newcomer.items.map((m: { body: { text: string } }) => m.body.text)).toEqual(['h6']);
     expect((await get(kofi, `/conversations/${group}/messages?cursor=bm9wZQ`)).statusCode).toBe(400);
+    // A cursor is Kofi's, for this conversation: Awa (a member now) cannot replay it.
+    const replayed = await get(awa, `/conversations/${group}/messages?cursor=${first.nextCursor}`);
+    expect(replayed.statusCode).toBe(400);
+    expect(replayed.json().type).toMatch(/invalid-cursor$/);
   });
 });
 
