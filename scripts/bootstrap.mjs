@@ -98,6 +98,14 @@ function lint() {
   pnpm('exec', 'biome', 'ci', '--reporter=summary', '.');
 }
 
+/** knip (knip.jsonc): unused or unlisted dependencies and binaries, unresolved imports, unused files. */
+const KNIP_CHECKS = ['--include', 'dependencies,unlisted,binaries,unresolved,files'];
+
+function knip(checks = KNIP_CHECKS) {
+  say('unused dependencies and files (knip)');
+  pnpm('exec', 'knip', ...checks);
+}
+
 async function main() {
   const [command = 'start', ...args] = process.argv.slice(2);
   ensureInstalled();
@@ -108,6 +116,11 @@ async function main() {
       return build();
     case 'lint':
       return lint();
+    case 'knip':
+      // knip follows imports into the generated proto code; `npm run knip -- --include exports,types` runs other checks
+      if (!existsSync(join(root, 'packages/proto/src/gen/index.ts')))
+        pnpm('--filter', '@diaspora/proto', 'run', 'generate');
+      return knip(args.length ? args : KNIP_CHECKS);
     case 'start': {
       build();
       process.chdir(root);
@@ -134,7 +147,7 @@ async function main() {
       return;
     }
     default:
-      console.error(`unknown command "${command}" (expected start, test, build, bench, fuzz, lint, install)`);
+      console.error(`unknown command "${command}" (expected start, test, build, bench, fuzz, lint, knip, install)`);
       process.exit(2);
   }
 }

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { ServiceDefinition } from '@diaspora/service-kit';
 
 /** Ports are stable across runs: the n-th service of this list gets base + n. */
-export const SERVICE_ORDER = [
+const SERVICE_ORDER = [
   'user',
   'event',
   'content',

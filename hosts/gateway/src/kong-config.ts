@@ -47,7 +47,7 @@ export interface KongConfig {
   plugins: KongPlugin[];
 }
 
-export const SUPPORTED_PLUGINS = ['correlation-id', 'cors', 'jwt', 'rate-limiting', 'request-size-limiting'];
+const SUPPORTED_PLUGINS = ['correlation-id', 'cors', 'jwt', 'rate-limiting', 'request-size-limiting'];
 
 const PLACEHOLDER = /\$\{([A-Z0-9_]+)\}/g;
 
