@@ -1,7 +1,7 @@
+import { sign } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AccessClaims } from '@diaspora/service-kit';
 import { generateSigningKey, keyId, loadPrivateKey, loadPublicKey, toPublicJwk } from '@diaspora/service-kit';
-import jwt from 'jsonwebtoken';
 
 let cached: { privateKeyPem: string; publicKeyPem: string } | undefined;
 
@@ -14,22 +14,34 @@ export function testSigningKey() {
 export const TEST_ISSUER = 'diaspora-users';
 export const TEST_AUDIENCE = 'diaspora';
 
-/** Signs an access token the way the user service does, for testing services that only verify. */
+/**
+ * Signs an access token the way the user service does, for testing services that only verify.
+ *
+ * Signed here with node:crypto rather than jose because jose only signs asynchronously and the test suites call
+ * this synchronously; the services verify these tokens with jose, so the two implementations check each other.
+ */
 export function issueTestToken(
   claims: Partial<AccessClaims> & { sub: string },
   options: { expiresInSeconds?: number } = {},
 ) {
   const { privateKeyPem, publicKeyPem } = testSigningKey();
   const { sub, iat: _iat, exp: _exp, ...rest } = claims;
-  return jwt.sign({ roles: ['regular'], tier: 'free', ...rest }, loadPrivateKey(privateKeyPem), {
-    algorithm: 'RS256',
-    keyid: keyId(loadPublicKey(publicKeyPem)),
-    issuer: TEST_ISSUER,
-    audience: TEST_AUDIENCE,
-    subject: sub,
-    expiresIn: options.expiresInSeconds ?? 300,
-    jwtid: `jti-${Math.random().toString(36).slice(2)}`,
-  });
+  const now = Math.floor(Date.now() / 1000);
+  const header = { alg: 'RS256', typ: 'JWT', kid: keyId(loadPublicKey(publicKeyPem)) };
+  const payload = {
+    roles: ['regular'],
+    tier: 'free',
+    ...rest,
+    iat: now,
+    exp: now + (options.expiresInSeconds ?? 300),
+    aud: TEST_AUDIENCE,
+    iss: TEST_ISSUER,
+    sub,
+    jti: `jti-${Math.random().toString(36).slice(2)}`,
+  };
+  const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
+  const signingInput = `${encode(header)}.${encode(payload)}`;
+  return `${signingInput}.${sign('sha256', Buffer.from(signingInput), loadPrivateKey(privateKeyPem)).toString('base64url')}`;
 }
 
 let jwksUrl: Promise<string> | undefined;

@@ -1,6 +1,6 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { Problem } from '@diaspora/service-kit';
-import jwt from 'jsonwebtoken';
+import { compactVerify, decodeJwt, decodeProtectedHeader, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import type { KongConsumer, KongJwtSecret } from '../kong-config.js';
 import type { AccessContext, GatewayPlugin } from './types.js';
 
@@ -48,24 +48,38 @@ export function jwtPlugin(consumers: KongConsumer[]): GatewayPlugin {
       if (context.method === 'OPTIONS' && config.run_on_preflight === false) return;
       const token = findToken(context, config);
       if (!token) throw unauthorized('An access token is required.');
-      const decoded = jwt.decode(token, { complete: true });
-      if (!decoded || typeof decoded.payload === 'string') throw unauthorized('Bad token; invalid JSON.');
+      let header: ProtectedHeaderParameters;
+      let payload: JWTPayload;
+      try {
+        header = decodeProtectedHeader(token);
+        payload = decodeJwt(token);
+      } catch {
+        throw unauthorized('Bad token; invalid JSON.');
+      }
       const claimName = String(config.key_claim_name ?? 'iss');
-      const key = decoded.payload[claimName];
+      const key = payload[claimName];
       if (typeof key !== 'string') throw unauthorized(`No mandatory '${claimName}' in claims.`);
       const credential = credentials.get(key);
       if (!credential) throw unauthorized(`No credentials found for given '${claimName}'.`);
       const { secret, consumer, key: verificationKey } = credential;
-      if (decoded.header.alg !== secret.algorithm) throw new Problem(403, { detail: 'Invalid algorithm.' });
-      const claims = (config.claims_to_verify as string[] | undefined) ?? [];
+      if (header.alg !== secret.algorithm) throw new Problem(403, { detail: 'Invalid algorithm.' });
       try {
-        jwt.verify(token, verificationKey, {
-          algorithms: [secret.algorithm],
-          ignoreExpiration: !claims.includes('exp'),
-          ignoreNotBefore: !claims.includes('nbf'),
-        });
-      } catch (error) {
-        throw unauthorized(error instanceof jwt.TokenExpiredError ? 'Token expired.' : 'Invalid signature.');
+        // Signature only: Kong checks exp and nbf only when `claims_to_verify` lists them, which jose's
+        // jwtVerify (always checking both) cannot express.
+        await compactVerify(token, verificationKey, { algorithms: [secret.algorithm] });
+      } catch {
+        throw unauthorized('Invalid signature.');
+      }
+      const claims = (config.claims_to_verify as string[] | undefined) ?? [];
+      const now = Math.floor(Date.now() / 1000);
+      const invalid = (claim: 'exp' | 'nbf') =>
+        claims.includes(claim) && payload[claim] !== undefined && typeof payload[claim] !== 'number';
+      if (invalid('exp') || invalid('nbf')) throw unauthorized('Invalid signature.');
+      if (claims.includes('exp') && typeof payload.exp === 'number' && now >= payload.exp) {
+        throw unauthorized('Token expired.');
+      }
+      if (claims.includes('nbf') && typeof payload.nbf === 'number' && payload.nbf > now) {
+        throw unauthorized('Invalid signature.');
       }
       context.consumer = {
         username: consumer.username,

@@ -1,7 +1,7 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import jwt from 'jsonwebtoken';
+import type { KeyObject } from 'node:crypto';
+import { type CryptoKey, createLocalJWKSet, createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
 import { Problem, problems } from '../errors.js';
-import { keyId, type PublicJwk } from './keys.js';
+import { keyId } from './keys.js';
 
 export const ROLES = ['super', 'ambassador', 'consul', 'premium', 'regular'] as const;
 export type Role = (typeof ROLES)[number];
@@ -19,10 +19,15 @@ export interface AccessClaims {
   jti: string;
 }
 
+/** A Node `KeyObject` (static keys) or a WebCrypto `CryptoKey` (keys jose imported from a JWKS). */
+export type VerificationKey = KeyObject | CryptoKey;
+
 export interface KeySource {
   /** Resolves the verification key for a token's `kid`; throws when unknown. */
-  key(kid: string | undefined): Promise<KeyObject>;
+  key(kid: string | undefined): Promise<VerificationKey>;
 }
+
+const unknownKey = () => problems.invalidToken('The access token was signed by an unknown key.');
 
 export class StaticKeySource implements KeySource {
   private readonly keys = new Map<string, KeyObject>();
@@ -33,49 +38,51 @@ export class StaticKeySource implements KeySource {
 
   async key(kid: string | undefined): Promise<KeyObject> {
     const key = kid ? this.keys.get(kid) : undefined;
-    if (!key) throw problems.invalidToken('The access token was signed by an unknown key.');
+    if (!key) throw unknownKey();
     return key;
   }
 }
 
-/** Fetches the issuer's JWKS lazily, caches it, and refetches (at most every `minRefreshMs`) on an unknown kid. */
+type JwksResolver = ReturnType<typeof createLocalJWKSet>;
+
+/**
+ * The issuer's JWKS through jose's `createRemoteJWKSet`: fetched lazily on the first token, cached (imported keys
+ * included) for `maxAgeMs`, refetched on an unknown kid at most every `minRefreshMs` (key rotation). When a refetch
+ * fails, the keys last fetched keep serving; with none fetched yet the caller gets 503.
+ */
 export class JwksKeySource implements KeySource {
-  private keys = new Map<string, KeyObject>();
-  private fetchedAt = 0;
-  private pending: Promise<void> | undefined;
+  private readonly remote: ReturnType<typeof createRemoteJWKSet>;
+  /** The last JWKS fetched, used only while refetching fails; dropped on the next success. */
+  private lastGood: JwksResolver | undefined;
 
-  constructor(
-    private readonly url: string,
-    private readonly options: { maxAgeMs?: number; minRefreshMs?: number; timeoutMs?: number } = {},
-  ) {}
-
-  async key(kid: string | undefined): Promise<KeyObject> {
-    const now = Date.now();
-    const stale = now - this.fetchedAt > (this.options.maxAgeMs ?? 600_000);
-    const unknown = !kid || !this.keys.has(kid);
-    if (stale || (unknown && now - this.fetchedAt > (this.options.minRefreshMs ?? 30_000))) await this.refresh();
-    const key = kid ? this.keys.get(kid) : undefined;
-    if (!key) throw problems.invalidToken('The access token was signed by an unknown key.');
-    return key;
+  constructor(url: string, options: { maxAgeMs?: number; minRefreshMs?: number; timeoutMs?: number } = {}) {
+    this.remote = createRemoteJWKSet(new URL(url), {
+      cacheMaxAge: options.maxAgeMs ?? 600_000,
+      cooldownDuration: options.minRefreshMs ?? 30_000,
+      timeoutDuration: options.timeoutMs ?? 2000,
+    });
   }
 
-  private refresh(): Promise<void> {
-    this.pending ??= (async () => {
-      try {
-        const response = await fetch(this.url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 2000) });
-        if (!response.ok) throw new Error(`JWKS ${this.url} answered ${response.status}`);
-        const { keys } = (await response.json()) as { keys: PublicJwk[] };
-        this.keys = new Map(keys.map((jwk) => [jwk.kid, createPublicKey({ key: { ...jwk }, format: 'jwk' })]));
-        this.fetchedAt = Date.now();
-      } catch (error) {
-        // Keep serving the keys we have; callers with unknown kids get 401, and a later call retries.
-        if (this.keys.size === 0) throw problems.unavailable('The token issuer cannot be reached.');
-        void error;
-      } finally {
-        this.pending = undefined;
+  async key(kid: string | undefined): Promise<CryptoKey> {
+    // Our tokens always name their key; a JWKS would otherwise pick its only RSA key for a kid-less token.
+    if (!kid) throw unknownKey();
+    const header = { alg: 'RS256', kid };
+    try {
+      const key = await this.remote(header);
+      this.lastGood = undefined;
+      return key;
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
+        throw unknownKey();
       }
-    })();
-    return this.pending;
+      // The JWKS could not be fetched (timeout, refused, non-200, malformed): keep serving the keys we have.
+      const cached = this.remote.jwks();
+      if (!cached) throw problems.unavailable('The token issuer cannot be reached.');
+      this.lastGood ??= createLocalJWKSet(cached);
+      return this.lastGood(header).catch(() => {
+        throw unknownKey();
+      });
+    }
   }
 }
 
@@ -92,26 +99,27 @@ export class TokenVerifier {
   ) {}
 
   async verify(token: string): Promise<AccessClaims> {
-    const decoded = jwt.decode(token, { complete: true });
-    if (!decoded || typeof decoded.payload === 'string') throw problems.invalidToken('The access token is malformed.');
-    const key = await this.keys.key(decoded.header.kid);
+    let payload: JWTPayload;
     try {
-      const claims = jwt.verify(token, key, {
+      ({ payload } = await jwtVerify(token, (header) => this.keys.key(header.kid), {
         algorithms: ['RS256'],
         issuer: this.options.issuer,
         audience: this.options.audience,
         clockTolerance: this.options.clockToleranceSeconds ?? 5,
-      }) as jwt.JwtPayload;
-      return toAccessClaims(claims);
+      }));
     } catch (error) {
       if (error instanceof Problem) throw error;
-      const expired = error instanceof jwt.TokenExpiredError;
-      throw problems.invalidToken(expired ? 'The access token has expired.' : 'The access token is invalid.');
+      if (error instanceof errors.JWTExpired) throw problems.invalidToken('The access token has expired.');
+      if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) {
+        throw problems.invalidToken('The access token is malformed.');
+      }
+      throw problems.invalidToken('The access token is invalid.');
     }
+    return toAccessClaims(payload);
   }
 }
 
-function toAccessClaims(payload: jwt.JwtPayload): AccessClaims {
+function toAccessClaims(payload: JWTPayload): AccessClaims {
   const roles = Array.isArray(payload.roles) ? payload.roles.filter((role) => ROLES.includes(role)) : [];
   if (typeof payload.sub !== 'string' || !payload.exp || !payload.iat) {
     throw problems.invalidToken('The access token lacks required claims.');

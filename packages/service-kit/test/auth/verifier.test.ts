@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import jwt from 'jsonwebtoken';
+import { calculateJwkThumbprint, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKey, keyId, loadPrivateKey, loadPublicKey, toPublicJwk } from '../../src/auth/keys.js';
 import { bearerToken, JwksKeySource, StaticKeySource, TokenVerifier } from '../../src/auth/verifier.js';
@@ -9,23 +9,30 @@ const current = generateSigningKey();
 const next = generateSigningKey();
 const options = { issuer: 'diaspora-users', audience: 'diaspora' };
 
+interface SignOptions {
+  expiresIn?: number;
+  audience?: string;
+  issuer?: string;
+  /** Leave `kid` out of the header. */
+  noKid?: boolean;
+}
+
 function sign(
   key: { privateKeyPem: string; publicKeyPem: string },
   claims: object = {},
-  signOptions: jwt.SignOptions = {},
+  signOptions: SignOptions = {},
 ) {
-  return jwt.sign(
-    { roles: ['regular', 'bogus'], tier: 'premium', country: 'FR', ...claims },
-    loadPrivateKey(key.privateKeyPem),
-    {
-      algorithm: 'RS256',
-      keyid: keyId(loadPublicKey(key.publicKeyPem)),
-      subject: 'usr_1',
-      expiresIn: 60,
-      ...options,
-      ...signOptions,
-    },
-  );
+  const { expiresIn = 60, noKid = false, ...addressed } = { ...options, ...signOptions };
+  const kid = keyId(loadPublicKey(key.publicKeyPem));
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ roles: ['regular', 'bogus'], tier: 'premium', country: 'FR', ...claims })
+    .setProtectedHeader(noKid ? { alg: 'RS256' } : { alg: 'RS256', kid })
+    .setIssuer(addressed.issuer)
+    .setAudience(addressed.audience)
+    .setSubject('usr_1')
+    .setIssuedAt(now)
+    .setExpirationTime(now + expiresIn)
+    .sign(loadPrivateKey(key.privateKeyPem));
 }
 
 let served = [current];
@@ -48,17 +55,47 @@ describe('TokenVerifier', () => {
   const verifier = new TokenVerifier(new StaticKeySource([loadPublicKey(current.publicKeyPem)]), options);
 
   it('accepts a valid token and keeps only known roles', async () => {
-    const claims = await verifier.verify(sign(current));
+    const claims = await verifier.verify(await sign(current));
     expect(claims).toMatchObject({ sub: 'usr_1', roles: ['regular'], tier: 'premium', country: 'FR' });
   });
 
   it('refuses expired, wrongly-addressed, unknown-key and unsigned tokens with 401', async () => {
-    await reject401(verifier.verify(sign(current, {}, { expiresIn: -10 })));
-    await reject401(verifier.verify(sign(current, {}, { audience: 'elsewhere' })));
-    await reject401(verifier.verify(sign(current, {}, { issuer: 'elsewhere' })));
-    await reject401(verifier.verify(sign(next)));
-    await reject401(verifier.verify(jwt.sign({ sub: 'usr_1' }, 'shared-secret', { algorithm: 'HS256', ...options })));
+    await reject401(verifier.verify(await sign(current, {}, { expiresIn: -10 })));
+    await reject401(verifier.verify(await sign(current, {}, { audience: 'elsewhere' })));
+    await reject401(verifier.verify(await sign(current, {}, { issuer: 'elsewhere' })));
+    await reject401(verifier.verify(await sign(next)));
+    await reject401(verifier.verify(await sign(current, {}, { noKid: true })));
+    const hs256 = await new SignJWT({ sub: 'usr_1' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(options.issuer)
+      .setAudience(options.audience)
+      .sign(new TextEncoder().encode('shared-secret'));
+    await reject401(verifier.verify(hs256));
     await reject401(verifier.verify('garbage'));
+  });
+
+  it('says why: expired and malformed tokens are named as such', async () => {
+    await expect(verifier.verify(await sign(current, {}, { expiresIn: -10 }))).rejects.toMatchObject({
+      detail: 'The access token has expired.',
+    });
+    await expect(verifier.verify('a.b.c')).rejects.toMatchObject({ detail: 'The access token is malformed.' });
+  });
+
+  it('tolerates 5 seconds of clock skew by default', async () => {
+    await expect(verifier.verify(await sign(current, {}, { expiresIn: -3 }))).resolves.toMatchObject({ sub: 'usr_1' });
+    const strict = new TokenVerifier(new StaticKeySource([loadPublicKey(current.publicKeyPem)]), {
+      ...options,
+      clockToleranceSeconds: 0,
+    });
+    await reject401(strict.verify(await sign(current, {}, { expiresIn: -3 })));
+  });
+});
+
+describe('keyId', () => {
+  it('is the RFC 7638 thumbprint jose computes', async () => {
+    const jwk = toPublicJwk(loadPublicKey(current.publicKeyPem));
+    expect(jwk.kid).toBe(await calculateJwkThumbprint(jwk));
+    expect(keyId(loadPrivateKey(current.privateKeyPem))).toBe(jwk.kid);
   });
 });
 
@@ -66,17 +103,47 @@ describe('JwksKeySource', () => {
   it('fetches lazily, caches, and refetches for a new key id (rotation)', async () => {
     requests = 0;
     const verifier = new TokenVerifier(new JwksKeySource(jwksUrl, { minRefreshMs: 0 }), options);
-    await verifier.verify(sign(current));
-    await verifier.verify(sign(current));
+    await verifier.verify(await sign(current));
+    await verifier.verify(await sign(current));
     expect(requests).toBe(1);
     served = [next, current];
-    await verifier.verify(sign(next));
+    await verifier.verify(await sign(next));
     expect(requests).toBe(2);
+  });
+
+  it('does not refetch for an unknown key id within minRefreshMs', async () => {
+    requests = 0;
+    served = [current];
+    const verifier = new TokenVerifier(new JwksKeySource(jwksUrl), options);
+    await verifier.verify(await sign(current));
+    await reject401(verifier.verify(await sign(next)));
+    await reject401(verifier.verify(await sign(next)));
+    expect(requests).toBe(1);
+  });
+
+  it('keeps serving the keys it has when a refetch fails', async () => {
+    served = [current];
+    let up = true;
+    const flaky = createServer((_request, response) => {
+      if (!up) return response.writeHead(500).end();
+      response.end(JSON.stringify({ keys: served.map((key) => toPublicJwk(loadPublicKey(key.publicKeyPem))) }));
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(flaky.address() as { port: number }).port}/jwks.json`;
+      const verifier = new TokenVerifier(new JwksKeySource(url, { maxAgeMs: 0, minRefreshMs: 0 }), options);
+      await verifier.verify(await sign(current));
+      up = false;
+      await expect(verifier.verify(await sign(current))).resolves.toMatchObject({ sub: 'usr_1' });
+      await reject401(verifier.verify(await sign(next)));
+    } finally {
+      await new Promise((resolve) => flaky.close(resolve));
+    }
   });
 
   it('answers 503 when the issuer cannot be reached and nothing is cached', async () => {
     const verifier = new TokenVerifier(new JwksKeySource('http://127.0.0.1:9/jwks.json', { timeoutMs: 500 }), options);
-    const error = await verifier.verify(sign(current)).catch((caught: unknown) => caught);
+    const error = await verifier.verify(await sign(current)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Problem);
     expect((error as Problem).status).toBe(503);
   });

@@ -156,7 +156,7 @@ export class AuthService {
       userAgent: client.userAgent,
       ip: client.ip,
     });
-    const { accessToken, expiresIn } = this.deps.tokens.issue(user, familyId);
+    const { accessToken, expiresIn } = await this.deps.tokens.issue(user, familyId);
     return { user: ownView(user), accessToken, refreshToken: token, expiresIn, tokenType: 'Bearer' };
   }
 }

@@ -1,7 +1,7 @@
 import { createHash, type KeyObject, randomBytes } from 'node:crypto';
 import { keyId } from '@diaspora/service-kit';
 import bcrypt from 'bcrypt';
-import jwt from 'jsonwebtoken';
+import { SignJWT } from 'jose';
 import type { AccessTokenIssuer, PasswordHasher } from './ports.js';
 import { tokenScope, type UserRecord } from './user.js';
 
@@ -37,28 +37,24 @@ export class JwtIssuer implements AccessTokenIssuer {
     this.kid = keyId(publicKey);
   }
 
-  issue(user: UserRecord, sessionId: string) {
-    const accessToken = jwt.sign(
-      {
-        roles: user.roles,
-        tier: user.tier,
-        ...tokenScope(user),
-        // Beyond the agreed claims: the session (refresh-token family) this token belongs to, and whether the
-        // member proved their email (services may require it, e.g. to create events).
-        sid: sessionId,
-        email_verified: user.emailVerified,
-      },
-      this.privateKey,
-      {
-        algorithm: 'RS256',
-        keyid: this.kid,
-        issuer: this.options.issuer,
-        audience: this.options.audience,
-        subject: user.id,
-        expiresIn: this.options.ttlSeconds,
-        jwtid: randomBytes(12).toString('base64url'),
-      },
-    );
+  async issue(user: UserRecord, sessionId: string) {
+    const accessToken = await new SignJWT({
+      roles: user.roles,
+      tier: user.tier,
+      ...tokenScope(user),
+      // Beyond the agreed claims: the session (refresh-token family) this token belongs to, and whether the
+      // member proved their email (services may require it, e.g. to create events).
+      sid: sessionId,
+      email_verified: user.emailVerified,
+    })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.kid })
+      .setIssuer(this.options.issuer)
+      .setAudience(this.options.audience)
+      .setSubject(user.id)
+      .setIssuedAt()
+      .setExpirationTime(`${this.options.ttlSeconds}s`)
+      .setJti(randomBytes(12).toString('base64url'))
+      .sign(this.privateKey);
     return { accessToken, expiresIn: this.options.ttlSeconds };
   }
 }

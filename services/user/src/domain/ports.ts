@@ -136,7 +136,7 @@ export interface PasswordHasher {
 
 export interface AccessTokenIssuer {
   /** `sessionId` (the refresh-token family) goes into the token as `sid`, so a session knows itself. */
-  issue(user: UserRecord, sessionId: string): { accessToken: string; expiresIn: number };
+  issue(user: UserRecord, sessionId: string): Promise<{ accessToken: string; expiresIn: number }>;
 }
 
 export class EmailTakenError extends Error {

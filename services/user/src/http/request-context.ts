@@ -1,6 +1,6 @@
 import { bearerToken } from '@diaspora/service-kit';
 import type { FastifyRequest } from 'fastify';
-import jwt from 'jsonwebtoken';
+import { decodeJwt } from 'jose';
 import type { ClientInfo } from '../domain/auth.js';
 
 export const clientInfo = (request: FastifyRequest): ClientInfo => ({
@@ -14,8 +14,13 @@ export const clientInfo = (request: FastifyRequest): ClientInfo => ({
  */
 export function sessionIdOf(request: FastifyRequest): string | undefined {
   const token = bearerToken(request.headers.authorization);
-  const payload = token ? jwt.decode(token) : null;
-  return payload && typeof payload === 'object' && typeof payload.sid === 'string' ? payload.sid : undefined;
+  if (!token) return undefined;
+  try {
+    const { sid } = decodeJwt(token);
+    return typeof sid === 'string' ? sid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const security = [{ bearer: [] }];

@@ -1,7 +1,7 @@
 import { type EventEnvelope, SubscriptionActivated, SubscriptionCanceled } from '@diaspora/events';
 import { buildEnvelope, encodeEnvelope } from '@diaspora/service-kit';
 import { until } from '@diaspora/testing';
-import jwt from 'jsonwebtoken';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, outboxEvents, register, startUserService, type UserTestService } from '../fixtures.js';
 
@@ -47,7 +47,7 @@ describe('tier from payments.subscription.* events', () => {
     const refreshed = await call(service.app, 'POST', '/auth/refresh', undefined, {
       refreshToken: member.refreshToken,
     });
-    expect(jwt.decode(refreshed.json().accessToken)).toMatchObject({ tier: 'premium', roles: ['premium'] });
+    expect(decodeJwt(refreshed.json().accessToken)).toMatchObject({ tier: 'premium', roles: ['premium'] });
 
     await deliver(
       buildEnvelope('payment', SubscriptionCanceled, subscription(member.user.id, 'sub_1', '2026-02-01T00:00:00Z')),

@@ -1,4 +1,4 @@
-import jwt from 'jsonwebtoken';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, outboxEvents, register, type Session, startUserService, type UserTestService } from '../fixtures.js';
 
@@ -18,7 +18,7 @@ const login = async (target: UserTestService, email: string, password: string) =
   expect(response.statusCode).toBe(200);
   return response.json() as Session;
 };
-const claims = (token: string) => jwt.decode(token) as Record<string, unknown>;
+const claims = (token: string) => decodeJwt(token) as Record<string, unknown>;
 const refresh = async (session: Session) => {
   const response = await call(service.app, 'POST', '/auth/refresh', undefined, { refreshToken: session.refreshToken });
   expect(response.statusCode).toBe(200);

@@ -1,5 +1,5 @@
 import { freePort } from '@diaspora/testing';
-import jwt from 'jsonwebtoken';
+import { decodeJwt } from 'jose';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { call, outboxEvents, register, startUserService, type UserTestService } from '../fixtures.js';
@@ -128,7 +128,7 @@ describe('OAuth sign-in (authorization code + PKCE + state) against a local Open
       hasPassword: false,
       originCountry: 'CM',
     });
-    expect(jwt.decode(accessToken)).toMatchObject({ sub: user.id, email_verified: true });
+    expect(decodeJwt(accessToken)).toMatchObject({ sub: user.id, email_verified: true });
     expect((await completeSignup(first.body.signupToken)).statusCode).toBe(410);
     const registered = await outboxEvents<{ userId: string }>(service, 'users.user.registered');
     expect(registered.map((event) => event.userId)).toContain(user.id);

@@ -1,5 +1,5 @@
 import { generateSigningKey, loadPrivateKey } from '@diaspora/service-kit';
-import jwt from 'jsonwebtoken';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, register, startUserService, type UserTestService } from '../fixtures.js';
 
@@ -30,28 +30,13 @@ describe('GET /profile', () => {
 
   it('refuses expired, forged and foreign tokens', async () => {
     const session = await register(service.app);
-    const claims = jwt.decode(session.accessToken, { complete: true })!;
-    const payload = claims.payload as jwt.JwtPayload;
-    const expired = jwt.sign(
-      { ...payload, exp: Math.floor(Date.now() / 1000) - 60 },
-      loadPrivateKey(service.config.JWT_PRIVATE_KEY),
-      {
-        algorithm: 'RS256',
-        keyid: claims.header.kid!,
-      },
-    );
-    const forged = jwt.sign(payload, loadPrivateKey(generateSigningKey().privateKeyPem), {
-      algorithm: 'RS256',
-      keyid: claims.header.kid!,
-    });
-    const foreignIssuer = jwt.sign(
-      { ...payload, iss: 'someone-else' },
-      loadPrivateKey(service.config.JWT_PRIVATE_KEY),
-      {
-        algorithm: 'RS256',
-        keyid: claims.header.kid!,
-      },
-    );
+    const payload = decodeJwt(session.accessToken);
+    const { kid } = decodeProtectedHeader(session.accessToken);
+    const sign = (claims: JWTPayload, pem: string) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: kid! }).sign(loadPrivateKey(pem));
+    const expired = await sign({ ...payload, exp: Math.floor(Date.now() / 1000) - 60 }, service.config.JWT_PRIVATE_KEY);
+    const forged = await sign(payload, generateSigningKey().privateKeyPem);
+    const foreignIssuer = await sign({ ...payload, iss: 'someone-else' }, service.config.JWT_PRIVATE_KEY);
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.`;
     for (const [name, token] of Object.entries({ expired, forged, foreignIssuer, none })) {
       const response = await get('/api/v1/users/profile', token);
