@@ -1,4 +1,4 @@
-import { type HttpApp, problemResponses } from '@diaspora/service-kit';
+import { bearerSecurity, callerOf, type HttpApp, problemResponses } from '@diaspora/service-kit';
 import type { Calendars } from '../domain/calendars.js';
 import { renderIcs } from './ics-view.js';
 import { CalendarFeed, EventIdParam, FeedParam } from './schemas.js';
@@ -46,13 +46,13 @@ export async function calendarRoutes(
       onRequest: app.authenticate,
       schema: {
         tags,
-        security: [{ bearer: [] }],
+        security: bearerSecurity,
         summary: 'Issue your personal calendar feed URL (revokes the previous one)',
         response: { 201: CalendarFeed, ...problemResponses(401) },
       },
     },
     async (request, reply) => {
-      const token = await calendars.issueFeed(request.auth!.sub);
+      const token = await calendars.issueFeed(callerOf(request).sub);
       return reply.code(201).send({ token, url: `${deps.publicBaseUrl}/api/v1/events/calendar/${token}.ics` });
     },
   );

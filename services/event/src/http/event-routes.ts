@@ -1,4 +1,4 @@
-import { type HttpApp, problemResponses, problems } from '@diaspora/service-kit';
+import { bearerSecurity, callerOf, type HttpApp, problemResponses, problems } from '@diaspora/service-kit';
 import type { Catalog } from '../domain/catalog.js';
 import { eventView } from '../domain/event.js';
 import type { ListFilters } from '../domain/ports.js';
@@ -17,7 +17,6 @@ import {
 } from './schemas.js';
 
 const tags = ['events'];
-const security = [{ bearer: [] }];
 
 function filtersOf(query: {
   country?: string;
@@ -59,7 +58,7 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Create an event (a recurring one creates its occurrences)',
         description:
           'national: ambassadors, in their country; local: consuls, in their city; free and premium: any member ' +
@@ -69,7 +68,7 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
         response: { 201: EventView, ...problemResponses(400, 401, 403) },
       },
     },
-    async (request, reply) => reply.code(201).send(await catalog.create(request.auth!, request.body)),
+    async (request, reply) => reply.code(201).send(await catalog.create(callerOf(request), request.body)),
   );
 
   app.get(
@@ -78,7 +77,7 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Published events, soonest first, with filters',
         description: '`near=lat,lon` with `radiusKm` (default 25) adds `distanceKm` to each item.',
         querystring: ListQuery,
@@ -104,7 +103,7 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Upcoming events for you',
         description:
           'Events in your residence city, national events of your residence country and events held in your ' +
@@ -115,7 +114,7 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
     },
     async (request) => {
       const { limit = 20, cursor } = request.query;
-      const page = await catalog.upcoming(request.auth!.sub, request.auth, limit, cursor);
+      const page = await catalog.upcoming(callerOf(request).sub, request.auth, limit, cursor);
       return { ...page, items: page.items.map(eventView) };
     },
   );
@@ -126,7 +125,7 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Upcoming events with the most registrations',
         querystring: PopularQuery,
         response: { 200: EventPage, ...problemResponses(400, 401) },
@@ -145,7 +144,7 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'One event (national events list their local sub-events)',
         params: EventIdParam,
         response: { 200: EventView, ...problemResponses(400, 401, 404) },
@@ -160,7 +159,7 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Edit an event, one occurrence or the rest of its series',
         description:
           'Organizer, ambassador of the country, or super. `scope=series` applies to this and later occurrences ' +
@@ -172,7 +171,7 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
       },
     },
     async (request) =>
-      catalog.update(request.auth!, request.params.id, request.body, request.query.scope ?? 'occurrence'),
+      catalog.update(callerOf(request), request.params.id, request.body, request.query.scope ?? 'occurrence'),
   );
 
   app.delete(
@@ -181,7 +180,7 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Cancel an event (registrants are notified)',
         params: EventIdParam,
         querystring: EditScopeQuery,
@@ -190,6 +189,6 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
       },
     },
     async (request) =>
-      catalog.cancel(request.auth!, request.params.id, request.body?.reason, request.query.scope ?? 'occurrence'),
+      catalog.cancel(callerOf(request), request.params.id, request.body?.reason, request.query.scope ?? 'occurrence'),
   );
 }

@@ -1,4 +1,4 @@
-import { type HttpApp, problemResponses } from '@diaspora/service-kit';
+import { bearerSecurity, callerOf, type HttpApp, problemResponses } from '@diaspora/service-kit';
 import { Type } from 'typebox';
 import type { Attendance } from '../domain/attendance.js';
 import type { Scorecards } from '../domain/scorecards.js';
@@ -13,8 +13,6 @@ import {
   YearQuery,
 } from './schemas.js';
 
-const security = [{ bearer: [] }];
-
 export async function ratingRoutes(app: HttpApp, deps: { attendance: Attendance; scorecards: Scorecards }) {
   const { attendance, scorecards } = deps;
 
@@ -24,7 +22,7 @@ export async function ratingRoutes(app: HttpApp, deps: { attendance: Attendance;
       onRequest: app.authenticate,
       schema: {
         tags: ['ratings'],
-        security,
+        security: bearerSecurity,
         summary: 'Rate an event you attended, once, after it ended (five criteria, 1-5)',
         params: EventIdParam,
         body: RatingBody,
@@ -32,7 +30,7 @@ export async function ratingRoutes(app: HttpApp, deps: { attendance: Attendance;
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await attendance.rate(request.auth!, request.params.id, request.body)),
+      reply.code(201).send(await attendance.rate(callerOf(request), request.params.id, request.body)),
   );
 
   app.get(
@@ -41,7 +39,7 @@ export async function ratingRoutes(app: HttpApp, deps: { attendance: Attendance;
       onRequest: app.authenticate,
       schema: {
         tags: ['ratings'],
-        security,
+        security: bearerSecurity,
         summary: "Average scores of an event's ratings",
         params: EventIdParam,
         response: { 200: RatingSummary, ...problemResponses(401, 404) },
@@ -56,7 +54,7 @@ export async function ratingRoutes(app: HttpApp, deps: { attendance: Attendance;
       onRequest: app.authenticate,
       schema: {
         tags: ['scorecards'],
-        security,
+        security: bearerSecurity,
         summary: "An organizer's year: local events held vs the consul quota, average ratings, quota flag",
         description: 'For the organizer, the ambassador of their country, or a super user.',
         params: UserIdParam,
@@ -64,7 +62,7 @@ export async function ratingRoutes(app: HttpApp, deps: { attendance: Attendance;
         response: { 200: Scorecard, ...problemResponses(400, 401, 403) },
       },
     },
-    async (request) => scorecards.view(request.auth!, request.params.userId, request.query.year),
+    async (request) => scorecards.view(callerOf(request), request.params.userId, request.query.year),
   );
 
   app.get(
@@ -73,7 +71,7 @@ export async function ratingRoutes(app: HttpApp, deps: { attendance: Attendance;
       onRequest: app.authenticate,
       schema: {
         tags: ['scorecards'],
-        security,
+        security: bearerSecurity,
         summary: "Scorecards of a country's consuls (its ambassador, or super with ?country=)",
         querystring: CountryScorecardsQuery,
         response: {
@@ -82,6 +80,6 @@ export async function ratingRoutes(app: HttpApp, deps: { attendance: Attendance;
         },
       },
     },
-    async (request) => scorecards.ofCountry(request.auth!, request.query.country, request.query.year),
+    async (request) => scorecards.ofCountry(callerOf(request), request.query.country, request.query.year),
   );
 }

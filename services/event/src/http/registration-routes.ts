@@ -1,4 +1,11 @@
-import { type Database, type HttpApp, idempotent, problemResponses } from '@diaspora/service-kit';
+import {
+  bearerSecurity,
+  callerOf,
+  type Database,
+  type HttpApp,
+  idempotent,
+  problemResponses,
+} from '@diaspora/service-kit';
 import type { Attendance } from '../domain/attendance.js';
 import type { Registrations } from '../domain/registrations.js';
 import {
@@ -13,7 +20,6 @@ import {
 } from './schemas.js';
 
 const tags = ['registrations'];
-const security = [{ bearer: [] }];
 const idempotencyHeader = {
   type: 'object',
   properties: { 'idempotency-key': { type: 'string', maxLength: 255, description: 'makes a retry safe' } },
@@ -33,7 +39,7 @@ export async function registrationRoutes(
       ...retrySafe,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Register for an event',
         description:
           '201 with status `confirmed` (seat and check-in code), `pending_payment` (premium: seat held until ' +
@@ -44,7 +50,7 @@ export async function registrationRoutes(
         response: { 201: RegistrationView, ...problemResponses(401, 404, 409, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(await registrations.register(request.auth!, request.params.id)),
+    async (request, reply) => reply.code(201).send(await registrations.register(callerOf(request), request.params.id)),
   );
 
   app.delete(
@@ -53,13 +59,13 @@ export async function registrationRoutes(
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Cancel your registration (the next waitlisted member gets the seat)',
         params: EventIdParam,
         response: { 200: RegistrationView, ...problemResponses(401, 404, 409) },
       },
     },
-    async (request) => registrations.cancel(request.auth!, request.params.id),
+    async (request) => registrations.cancel(callerOf(request), request.params.id),
   );
 
   app.get(
@@ -68,13 +74,13 @@ export async function registrationRoutes(
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Your registration (with check-in code and QR payload)',
         params: EventIdParam,
         response: { 200: RegistrationView, ...problemResponses(401, 404) },
       },
     },
-    async (request) => registrations.mine(request.auth!, request.params.id),
+    async (request) => registrations.mine(callerOf(request), request.params.id),
   );
 
   app.get(
@@ -83,7 +89,7 @@ export async function registrationRoutes(
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: "The event's registrations (organizer, ambassador of the country, super)",
         params: EventIdParam,
         querystring: RegistrationListQuery,
@@ -92,7 +98,7 @@ export async function registrationRoutes(
     },
     async (request) => {
       const { limit = 50, cursor, status } = request.query;
-      return registrations.listForEvent(request.auth!, request.params.id, {
+      return registrations.listForEvent(callerOf(request), request.params.id, {
         limit,
         ...(cursor ? { cursor } : {}),
         ...(status ? { status } : {}),
@@ -106,7 +112,7 @@ export async function registrationRoutes(
       onRequest: app.authenticate,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Check a participant in by code or QR payload (organizer)',
         description: 'Each registration checks in once: a second scan is 409 with who checked it in and when.',
         params: EventIdParam,
@@ -114,7 +120,7 @@ export async function registrationRoutes(
         response: { 200: CheckInResult, ...problemResponses(400, 401, 403, 404, 409, 422) },
       },
     },
-    async (request) => attendance.checkIn(request.auth!, request.params.id, request.body.code),
+    async (request) => attendance.checkIn(callerOf(request), request.params.id, request.body.code),
   );
 
   app.post(
@@ -124,7 +130,7 @@ export async function registrationRoutes(
       ...retrySafe,
       schema: {
         tags,
-        security,
+        security: bearerSecurity,
         summary: 'Upload scans made offline (organizer); one outcome per code, safe to retry',
         description: 'Up to 500 codes; `scannedAt` is kept as the check-in time. Accepts Idempotency-Key.',
         params: EventIdParam,
@@ -133,6 +139,6 @@ export async function registrationRoutes(
         response: { 200: BulkCheckInResult, ...problemResponses(400, 401, 403, 404, 409, 422) },
       },
     },
-    async (request) => attendance.bulkCheckIn(request.auth!, request.params.id, request.body.items),
+    async (request) => attendance.bulkCheckIn(callerOf(request), request.params.id, request.body.items),
   );
 }

@@ -1,4 +1,10 @@
-import { CountryCodeSchema, DomainSchema, IsoDateTimeSchema, LanguageTagSchema } from '@diaspora/service-kit';
+import {
+  CountryCodeSchema,
+  DomainSchema,
+  IsoDateTimeSchema,
+  LanguageTagSchema,
+  PageQuerySchema,
+} from '@diaspora/service-kit';
 import { Type } from 'typebox';
 
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
@@ -166,16 +172,14 @@ export const ListQuery = Type.Object(
     ),
     radiusKm: Type.Optional(Type.Number({ minimum: 0.1, maximum: 500 })),
     organizerId: Type.Optional(Type.String({ maxLength: 64 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-    cursor: Type.Optional(Type.String({ maxLength: 512 })),
+    ...PageQuerySchema.properties,
   },
   { additionalProperties: false },
 );
 
 export const PageQuery = Type.Object(
   {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-    cursor: Type.Optional(Type.String({ maxLength: 512 })),
+    ...PageQuerySchema.properties,
   },
   { additionalProperties: false },
 );
@@ -184,8 +188,7 @@ export const PopularQuery = Type.Object(
   {
     country: Type.Optional(CountryCodeSchema),
     city: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-    cursor: Type.Optional(Type.String({ maxLength: 512 })),
+    ...PageQuerySchema.properties,
   },
   { additionalProperties: false },
 );
