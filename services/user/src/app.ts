@@ -3,6 +3,7 @@ import { createPublicKey } from 'node:crypto';
 import { implement, userV1 } from '@diaspora/proto';
 import {
   ConfigError,
+  createUnitOfWork,
   defineService,
   loadPrivateKey,
   loadPublicKey,
@@ -10,6 +11,7 @@ import {
   RateLimiter,
   StaticKeySource,
   toPublicJwk,
+  userData,
   type Worker,
 } from '@diaspora/service-kit';
 import { openMailSender, openOtpVerifier } from '@diaspora/service-kit/providers';
@@ -41,7 +43,7 @@ import { exportWorker as createExportWorker } from './jobs/export-worker.js';
 import { SuperuserBootstrap } from './jobs/superuser-bootstrap.js';
 import { configuredProviders } from './oauth/providers.js';
 import { migrations } from './store/migrations.js';
-import { PgUnitOfWork } from './store/unit-of-work.js';
+import { userStores } from './store/stores.js';
 
 /** PEM bundle → keys (a retired-keys variable may hold several concatenated PEMs). */
 function publicKeys(privateKey: KeyObject, retiredPems: string | undefined): KeyObject[] {
@@ -83,7 +85,7 @@ export const userService = defineService({
     const superuser = superuserSettings(config);
     const privateKey = loadPrivateKey(config.JWT_PRIVATE_KEY);
     const keys = publicKeys(privateKey, config.JWT_RETIRED_PUBLIC_KEYS);
-    const uow = new PgUnitOfWork(db, outbox);
+    const uow = createUnitOfWork(db, outbox, userStores);
     const passwords = new BcryptHasher(config.BCRYPT_COST);
     const issuer = new JwtIssuer(privateKey, keys[0]!, {
       issuer: config.AUTH_ISSUER,
@@ -185,7 +187,7 @@ export const userService = defineService({
       grpc: [implement(userV1.UserService, userGrpcHandlers(uow, profiles, socialQueries), logger)],
       // This service's own section of the archive. Its erasure is not event-driven: DELETE /me anonymizes the
       // account in the request, then publishes users.user.deleted for the others.
-      userData: { export: async (userId) => (await gdpr.ownData(userId)) ?? {}, eraseIn: async () => {} },
+      userData: userData(uow, { export: async (userId) => (await gdpr.ownData(userId)) ?? {}, erase: async () => {} }),
       consumers: paymentConsumers(db, uow),
       workers,
       checks,

@@ -33,7 +33,7 @@ export class AccountSecurityService {
    * change stays signed in).
    */
   async changePassword(userId: string, sessionId: string | undefined, current: string, next: string): Promise<void> {
-    const user = await this.uow.users.findById(userId);
+    const user = await this.uow.read.users.findById(userId);
     if (!user) throw problems.notFound('user');
     if (!user.passwordHash) {
       throw problems.conflict(
@@ -73,7 +73,7 @@ export class AccountSecurityService {
         throw problems.tooManyRequests(decision.resetMs / 1000, 'Too many reset requests; try again later.');
       }
     }
-    const user = await this.uow.users.findByEmail(email);
+    const user = await this.uow.read.users.findByEmail(email);
     if (!user) return;
     const token = await this.uow.run((scope) =>
       mintToken(scope.tokens, {
@@ -121,7 +121,7 @@ export class AccountSecurityService {
       await scope.tokens.invalidateAll(user.id, 'reset-password');
       await scope.sessions.revokeAllOf(user.id, 'password-reset');
       if (!user.emailVerified && (await scope.users.markEmailVerified(user.id, record.email))) {
-        await scope.events.publish(UserVerified, {
+        await scope.publish(UserVerified, {
           userId: user.id,
           channel: 'email',
           verifiedAt: new Date().toISOString(),
@@ -132,7 +132,7 @@ export class AccountSecurityService {
   }
 
   async sessions(userId: string, currentSessionId: string | undefined) {
-    const sessions = await this.uow.sessions.listActive(userId);
+    const sessions = await this.uow.read.sessions.listActive(userId);
     return sessions.map((session) => ({
       id: session.id,
       current: session.id === currentSessionId,

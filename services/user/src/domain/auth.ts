@@ -88,7 +88,7 @@ export class AuthService {
   async login(emailInput: string, password: string, client: ClientInfo): Promise<AuthResult> {
     const email = emailInput.trim().toLowerCase();
     await this.deps.throttle.check(email, client.ip);
-    const user = await this.deps.uow.users.findByEmail(email);
+    const user = await this.deps.uow.read.users.findByEmail(email);
     const valid = user?.passwordHash
       ? await this.deps.passwords.verify(password, user.passwordHash)
       : await this.deps.passwords.verifyNothing(password).then(() => false);
@@ -162,5 +162,5 @@ export class AuthService {
 }
 
 export async function publishRegistered(scope: Scope, user: UserRecord): Promise<void> {
-  await scope.events.publish(UserRegistered, { ...communityFields(user), registeredAt: user.createdAt.toISOString() });
+  await scope.publish(UserRegistered, { ...communityFields(user), registeredAt: user.createdAt.toISOString() });
 }

@@ -64,14 +64,14 @@ export class GdprService {
 
   /** Everything this service holds about the member (also served to peers over `commonV1.UserData`). */
   async ownData(userId: string): Promise<Record<string, unknown> | null> {
-    const user = await this.uow.users.findById(userId);
+    const user = await this.uow.read.users.findById(userId);
     if (!user) return null;
     const [graph, sessions, identities, assignments, audit] = await Promise.all([
-      this.uow.graph.exportOf(userId),
-      this.uow.sessions.listActive(userId),
-      this.uow.identities.listOf(userId),
-      this.uow.roles.activeOf(userId),
-      this.uow.roles.auditOf(userId),
+      this.uow.read.graph.exportOf(userId),
+      this.uow.read.sessions.listActive(userId),
+      this.uow.read.identities.listOf(userId),
+      this.uow.read.roles.activeOf(userId),
+      this.uow.read.roles.auditOf(userId),
     ]);
     return {
       profile: { ...ownView(user), ...(user.coordinates ? { coordinates: user.coordinates } : {}) },
@@ -95,7 +95,7 @@ export class GdprService {
 
   /** A member's own export job; anybody else's is not found. */
   async getExport(userId: string, jobId: string) {
-    const job = await this.uow.exports.find(jobId);
+    const job = await this.uow.read.exports.find(jobId);
     if (!job || job.userId !== userId) throw problems.notFound('export');
     return exportJobView(job);
   }
@@ -157,7 +157,7 @@ export class GdprService {
    * service erases its part. Accounts with a password confirm with it.
    */
   async erase(userId: string, password: string | undefined): Promise<void> {
-    const user = await this.uow.users.findById(userId);
+    const user = await this.uow.read.users.findById(userId);
     if (!user) throw problems.notFound('user');
     if (user.passwordHash) {
       if (!password) {
@@ -181,7 +181,7 @@ export class GdprService {
       await scope.exports.deleteAllOf(userId);
       await scope.roles.forgetSubscriptions(userId);
       await scope.users.anonymize(userId);
-      await scope.events.publish(UserDeleted, { userId, deletedAt: new Date().toISOString() });
+      await scope.publish(UserDeleted, { userId, deletedAt: new Date().toISOString() });
     });
   }
 }

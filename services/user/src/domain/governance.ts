@@ -35,7 +35,7 @@ export class GovernanceService {
   ) {}
 
   private async authority(actorId: string) {
-    const actor = await this.uow.users.findById(actorId);
+    const actor = await this.uow.read.users.findById(actorId);
     const held = (role: GovernanceRole) => actor?.assignments.find((assignment) => assignment.role === role);
     return { isSuper: !!held('super'), ambassadorOf: held('ambassador')?.country ?? null };
   }
@@ -74,7 +74,7 @@ export class GovernanceService {
   }
 
   async list(viewerId: string, role: 'ambassador' | 'consul', filter: { country?: string; city?: string }) {
-    const assignments = await this.uow.roles.listActive(role, filter);
+    const assignments = await this.uow.read.roles.listActive(role, filter);
     const views = new Map(
       (
         await this.profiles.viewsFor(
@@ -133,7 +133,7 @@ export async function grant(
   const assignment = await scope.roles.appoint({ id: newId('rol'), ...input });
   await scope.roles.audit({ action: 'appointed', assignment, actorId: input.appointedBy });
   await scope.users.refreshRoles(input.userId);
-  await scope.events.publish(RoleAppointed, {
+  await scope.publish(RoleAppointed, {
     userId: input.userId,
     role: input.role,
     ...(input.country ? { country: input.country } : {}),
@@ -149,7 +149,7 @@ export async function withdraw(scope: Scope, assignment: AssignmentRecord, actor
   await scope.roles.revoke(assignment.id, actorId);
   await scope.roles.audit({ action: 'revoked', assignment, actorId });
   await scope.users.refreshRoles(assignment.userId);
-  await scope.events.publish(RoleRevoked, {
+  await scope.publish(RoleRevoked, {
     userId: assignment.userId,
     role: assignment.role,
     ...(assignment.country ? { country: assignment.country } : {}),
@@ -214,5 +214,5 @@ export async function applySubscription(
   if (tier === user.tier) return;
   await scope.users.setTier(event.userId, tier);
   await scope.users.refreshRoles(event.userId);
-  await scope.events.publish(TierChanged, { userId: event.userId, tier, at: new Date().toISOString() });
+  await scope.publish(TierChanged, { userId: event.userId, tier, at: new Date().toISOString() });
 }

@@ -134,9 +134,9 @@ export class OAuthLoginService {
   }
 
   private async signIn(provider: string, profile: ExternalProfile, client: ClientInfo): Promise<CallbackResult> {
-    const known = await this.uow.identities.find(provider, profile.subject);
+    const known = await this.uow.read.identities.find(provider, profile.subject);
     if (known) {
-      const user = await this.uow.users.findById(known.userId);
+      const user = await this.uow.read.users.findById(known.userId);
       if (!user) throw problems.notFound('user');
       const result = await this.uow.run(async (scope) => {
         await scope.identities.touch(provider, profile.subject);
@@ -151,7 +151,7 @@ export class OAuthLoginService {
       });
     }
     const withEmail = { ...profile, email: profile.email };
-    const existing = await this.uow.users.findByEmail(withEmail.email);
+    const existing = await this.uow.read.users.findByEmail(withEmail.email);
     if (existing) {
       if (!existing.emailVerified || !withEmail.emailVerified) {
         throw problems.conflict(
@@ -237,7 +237,7 @@ export class OAuthLoginService {
         });
         await publishRegistered(scope, user);
         if (user.emailVerified) {
-          await scope.events.publish(UserVerified, {
+          await scope.publish(UserVerified, {
             userId: user.id,
             channel: 'email',
             verifiedAt: new Date().toISOString(),

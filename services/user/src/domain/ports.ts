@@ -1,4 +1,4 @@
-import type { EventData, EventDefinition } from '@diaspora/events';
+import type { Scope as KitScope, UnitOfWork as KitUnitOfWork } from '@diaspora/service-kit';
 import type { ExportStore, IdentityStore, TokenStore } from './account-ports.js';
 import type { GraphStore } from './graph-ports.js';
 import type { ProfileChanges, ProfileFields, RoleAssignment, UserRecord } from './user.js';
@@ -100,11 +100,8 @@ export interface RoleStore {
   forgetSubscriptions(userId: string): Promise<void>;
 }
 
-export interface EventSink {
-  publish<D extends EventDefinition>(definition: D, data: EventData<D>): Promise<void>;
-}
-
-export interface Scope {
+/** The stores of the user service: what a use case reads, and writes inside one transaction. */
+export interface Stores {
   users: UserStore;
   sessions: SessionStore;
   graph: GraphStore;
@@ -112,20 +109,13 @@ export interface Scope {
   tokens: TokenStore;
   identities: IdentityStore;
   exports: ExportStore;
-  events: EventSink;
 }
 
-/** Runs work in one transaction; events published through the scope commit (or vanish) with it. */
-export interface UnitOfWork {
-  run<T>(work: (scope: Scope) => Promise<T>): Promise<T>;
-  /** Read-only access outside a transaction. */
-  readonly users: UserStore;
-  readonly graph: GraphStore;
-  readonly roles: RoleStore;
-  readonly sessions: SessionStore;
-  readonly identities: IdentityStore;
-  readonly exports: ExportStore;
-}
+/** The stores of one transaction plus `publish` (the outbox): what commits together, or not at all. */
+export type Scope = KitScope<Stores>;
+
+/** `read` (outside a transaction), `run(scope => …)` (one transaction), `scopeFor(tx)` (someone else's). */
+export type UnitOfWork = KitUnitOfWork<Stores>;
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;

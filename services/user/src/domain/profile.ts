@@ -6,7 +6,7 @@ import { ownView, type PublicView, publicView, type ViewerRelation } from './vie
 
 /** Publishes users.profile.updated with the full community view after a change (privacy included). */
 export async function publishProfileUpdated(scope: Scope, user: UserRecord, changed: string[]): Promise<void> {
-  await scope.events.publish(UserProfileUpdated, {
+  await scope.publish(UserProfileUpdated, {
     ...communityFields(user),
     ...(user.bio ? { bio: user.bio } : {}),
     ...(user.avatarUrl ? { avatarUrl: user.avatarUrl } : {}),
@@ -19,9 +19,9 @@ export class ProfileService {
   constructor(private readonly uow: UnitOfWork) {}
 
   async own(userId: string) {
-    const user = await this.uow.users.findById(userId);
+    const user = await this.uow.read.users.findById(userId);
     if (!user) throw problems.notFound('user');
-    return { ...ownView(user), counts: await this.uow.graph.counts(userId) };
+    return { ...ownView(user), counts: await this.uow.read.graph.counts(userId) };
   }
 
   async update(userId: string, input: ProfileChanges) {
@@ -33,7 +33,7 @@ export class ProfileService {
       await publishProfileUpdated(scope, updated, Object.keys(fields));
       return updated;
     });
-    return { ...ownView(user), counts: await this.uow.graph.counts(userId) };
+    return { ...ownView(user), counts: await this.uow.read.graph.counts(userId) };
   }
 
   /**
@@ -41,15 +41,15 @@ export class ProfileService {
    * each other are hidden from each other: 404, as for an unknown id.
    */
   async profileFor(viewerId: string, userId: string) {
-    const user = await this.uow.users.findById(userId);
+    const user = await this.uow.read.users.findById(userId);
     if (!user) throw problems.notFound('user');
-    if (viewerId === userId) return { ...publicView(user, 'self'), counts: await this.uow.graph.counts(userId) };
-    const relationship = await this.uow.graph.relationship(viewerId, userId);
+    if (viewerId === userId) return { ...publicView(user, 'self'), counts: await this.uow.read.graph.counts(userId) };
+    const relationship = await this.uow.read.graph.relationship(viewerId, userId);
     if (relationship.blocking || relationship.blockedBy) throw problems.notFound('user');
     const { pendingRequest, ...flags } = relationship;
     return {
       ...publicView(user, relationship.connected ? 'connection' : 'other'),
-      counts: await this.uow.graph.counts(userId),
+      counts: await this.uow.read.graph.counts(userId),
       relationship: {
         ...flags,
         ...(pendingRequest
@@ -79,10 +79,10 @@ export class ProfileService {
     const unique = [...new Set(ids)];
     const others = unique.filter((id) => id !== viewerId);
     const [users, connected, blocked] = await Promise.all([
-      this.uow.users.findManyByIds(unique),
-      viewerId ? this.uow.graph.connectedAmong(viewerId, others) : Promise.resolve(new Set<string>()),
+      this.uow.read.users.findManyByIds(unique),
+      viewerId ? this.uow.read.graph.connectedAmong(viewerId, others) : Promise.resolve(new Set<string>()),
       viewerId && options.hideBlocked
-        ? this.uow.graph.blockedAmong(viewerId, others)
+        ? this.uow.read.graph.blockedAmong(viewerId, others)
         : Promise.resolve(new Set<string>()),
     ]);
     const byId = new Map(users.map((user) => [user.id, user]));

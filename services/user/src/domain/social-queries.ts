@@ -31,7 +31,7 @@ export class SocialQueries {
   ) {}
 
   private fetcher(kind: RelatedKind, userId: string) {
-    const graph = this.uow.graph;
+    const graph = this.uow.read.graph;
     const byKind = {
       followers: (p: IdPage) => graph.followerIds(userId, p),
       following: (p: IdPage) => graph.followingIds(userId, p),
@@ -41,7 +41,7 @@ export class SocialQueries {
   }
 
   private async mustExist(userId: string): Promise<void> {
-    if (!(await this.uow.users.findById(userId))) throw problems.notFound('user');
+    if (!(await this.uow.read.users.findById(userId))) throw problems.notFound('user');
   }
 
   /** One page of related ids in ascending id order; the token continues strictly after the last id. */
@@ -55,13 +55,13 @@ export class SocialQueries {
 
   async isFollowing(followerId: string, followeeId: string): Promise<boolean> {
     if (followerId === followeeId) return false;
-    return (await this.uow.graph.relationship(followerId, followeeId)).following;
+    return (await this.uow.read.graph.relationship(followerId, followeeId)).following;
   }
 
   /** How viewer and target relate, and whether the viewer may start a conversation with the target. */
   async relationship(viewerId: string, targetId: string) {
-    const target = await this.uow.users.findById(targetId);
-    if (!target || !(await this.uow.users.findById(viewerId))) throw problems.notFound('user');
+    const target = await this.uow.read.users.findById(targetId);
+    if (!target || !(await this.uow.read.users.findById(viewerId))) throw problems.notFound('user');
     if (viewerId === targetId) {
       return {
         following: false,
@@ -72,7 +72,7 @@ export class SocialQueries {
         canMessage: false,
       };
     }
-    const { pendingRequest: _pending, ...relation } = await this.uow.graph.relationship(viewerId, targetId);
+    const { pendingRequest: _pending, ...relation } = await this.uow.read.graph.relationship(viewerId, targetId);
     const canMessage = !relation.blocking && !relation.blockedBy && policyAdmits(target.whoCanMessage, relation);
     return { ...relation, canMessage };
   }
@@ -84,7 +84,7 @@ export class SocialQueries {
   async members(viewerId: string, kind: RelatedKind, userId: string, limit: number, cursor: string | undefined) {
     await this.mustExist(userId);
     if (viewerId !== userId) {
-      const relation = await this.uow.graph.relationship(viewerId, userId);
+      const relation = await this.uow.read.graph.relationship(viewerId, userId);
       if (relation.blocking || relation.blockedBy) throw problems.notFound('user');
     }
     const binding = cursorBinding(kind, viewerId, { userId });
@@ -95,7 +95,7 @@ export class SocialQueries {
 
   async requests(userId: string, direction: 'incoming' | 'outgoing', limit: number, cursor: string | undefined) {
     const fetch = (after: string | null, size: number) =>
-      this.uow.graph.pendingRequests(userId, direction, { after, limit: size });
+      this.uow.read.graph.pendingRequests(userId, direction, { after, limit: size });
     const binding = cursorBinding('connection-requests', userId, { direction });
     const { items, nextCursor } = await idPage(this.cursors, binding, cursor, limit, fetch, (request) => request.id);
     const otherIds = items.map((request) => (direction === 'incoming' ? request.fromUserId : request.toUserId));
@@ -110,7 +110,8 @@ export class SocialQueries {
   }
 
   async blocked(userId: string, limit: number, cursor: string | undefined) {
-    const fetch = (after: string | null, size: number) => this.uow.graph.blockedIds(userId, { after, limit: size });
+    const fetch = (after: string | null, size: number) =>
+      this.uow.read.graph.blockedIds(userId, { after, limit: size });
     const binding = cursorBinding('blocked', userId);
     const { items, nextCursor } = await idPage(this.cursors, binding, cursor, limit, fetch, (id) => id);
     return { items: await this.profiles.viewsFor(userId, items), nextCursor };

@@ -57,7 +57,7 @@ export class SocialService {
       const relation = await scope.graph.relationship(followerId, followeeId);
       if (relation.blocking || relation.blockedBy) throw blockedBetween();
       if (await scope.graph.follow(followerId, followeeId)) {
-        await scope.events.publish(FollowCreated, { followerId, followeeId, at: now() });
+        await scope.publish(FollowCreated, { followerId, followeeId, at: now() });
       }
     });
   }
@@ -66,7 +66,7 @@ export class SocialService {
     if (followerId === followeeId) throw yourself('unfollow');
     await this.between(followerId, followeeId, async (scope) => {
       if (await scope.graph.unfollow(followerId, followeeId)) {
-        await scope.events.publish(FollowDeleted, { followerId, followeeId, at: now() });
+        await scope.publish(FollowDeleted, { followerId, followeeId, at: now() });
       }
     });
   }
@@ -85,7 +85,7 @@ export class SocialService {
       if (pending?.fromUserId === fromUserId) return { created: false, request: requestView(pending) };
       if (pending) return { created: false, request: requestView(await this.accept(scope, pending)) };
       const request = await scope.graph.insertRequest({ id: newId('cnr'), fromUserId, toUserId });
-      await scope.events.publish(ConnectionRequested, requestEvent(request));
+      await scope.publish(ConnectionRequested, requestEvent(request));
       return { created: true, request: requestView(request) };
     });
   }
@@ -93,7 +93,7 @@ export class SocialService {
   private async accept(scope: Scope, request: ConnectionRequest): Promise<ConnectionRequest> {
     const accepted = await scope.graph.decideRequest(request.id, 'accepted');
     await scope.graph.connect(request.fromUserId, request.toUserId, request.id);
-    await scope.events.publish(ConnectionAccepted, requestEvent(accepted));
+    await scope.publish(ConnectionAccepted, requestEvent(accepted));
     return accepted;
   }
 
@@ -102,7 +102,7 @@ export class SocialService {
    * party to does not exist for them (404); the wrong party gets 403; a decided request 409.
    */
   async decide(userId: string, requestId: string, decision: 'accept' | 'decline' | 'cancel') {
-    const found = await this.uow.graph.findRequest(requestId);
+    const found = await this.uow.read.graph.findRequest(requestId);
     if (!found || (found.fromUserId !== userId && found.toUserId !== userId)) {
       throw problems.notFound('connection request');
     }
@@ -122,10 +122,7 @@ export class SocialService {
       }
       if (decision === 'accept') return requestView(await this.accept(scope, request));
       const decided = await scope.graph.decideRequest(request.id, decision === 'decline' ? 'declined' : 'canceled');
-      await scope.events.publish(
-        decision === 'decline' ? ConnectionDeclined : ConnectionCanceled,
-        requestEvent(decided),
-      );
+      await scope.publish(decision === 'decline' ? ConnectionDeclined : ConnectionCanceled, requestEvent(decided));
       return requestView(decided);
     });
   }
@@ -135,7 +132,7 @@ export class SocialService {
     if (userId === otherId) throw yourself('disconnect from');
     await this.between(userId, otherId, async (scope) => {
       if (await scope.graph.disconnect(userId, otherId)) {
-        await scope.events.publish(ConnectionRemoved, { userIds: [userId, otherId], at: now() });
+        await scope.publish(ConnectionRemoved, { userIds: [userId, otherId], at: now() });
       }
     });
   }
@@ -152,17 +149,17 @@ export class SocialService {
         [blockedId, blockerId, relation.followedBy],
       ] as const) {
         if (was && (await scope.graph.unfollow(followerId, followeeId))) {
-          await scope.events.publish(FollowDeleted, { followerId, followeeId, at });
+          await scope.publish(FollowDeleted, { followerId, followeeId, at });
         }
       }
       if (await scope.graph.disconnect(blockerId, blockedId)) {
-        await scope.events.publish(ConnectionRemoved, { userIds: [blockerId, blockedId], at });
+        await scope.publish(ConnectionRemoved, { userIds: [blockerId, blockedId], at });
       }
       if (relation.pendingRequest) {
         const canceled = await scope.graph.decideRequest(relation.pendingRequest.id, 'canceled');
-        await scope.events.publish(ConnectionCanceled, requestEvent(canceled));
+        await scope.publish(ConnectionCanceled, requestEvent(canceled));
       }
-      await scope.events.publish(BlockCreated, { blockerId, blockedId, at });
+      await scope.publish(BlockCreated, { blockerId, blockedId, at });
     });
   }
 
@@ -170,7 +167,7 @@ export class SocialService {
     if (blockerId === blockedId) throw yourself('unblock');
     await this.between(blockerId, blockedId, async (scope) => {
       if (await scope.graph.unblock(blockerId, blockedId)) {
-        await scope.events.publish(BlockDeleted, { blockerId, blockedId, at: now() });
+        await scope.publish(BlockDeleted, { blockerId, blockedId, at: now() });
       }
     });
   }

@@ -52,7 +52,7 @@ export class VerificationService {
   }
 
   async resendEmailVerification(userId: string): Promise<void> {
-    const user = await this.uow.users.findById(userId);
+    const user = await this.uow.read.users.findById(userId);
     if (!user) throw problems.notFound('user');
     if (user.emailVerified) throw problems.conflict('Your email address is already verified.', 'already-verified');
     limited(await this.limits.emailResend.hit(userId), 'You asked for several emails already; try again later.');
@@ -72,7 +72,7 @@ export class VerificationService {
       await scope.tokens.markUsed(record.id);
       if (user.emailVerified) return;
       await scope.users.markEmailVerified(user.id, record.email);
-      await scope.events.publish(UserVerified, {
+      await scope.publish(UserVerified, {
         userId: user.id,
         channel: 'email',
         verifiedAt: new Date().toISOString(),
@@ -84,7 +84,7 @@ export class VerificationService {
   async startPhone(userId: string, phone: string): Promise<void> {
     if (!E164.test(phone))
       throw problems.validation([{ field: 'phone', message: 'must be an E.164 number, e.g. +221771234567' }]);
-    const user = await this.uow.users.findById(userId);
+    const user = await this.uow.read.users.findById(userId);
     if (!user) throw problems.notFound('user');
     if (user.phoneVerified && user.phone === phone) {
       throw problems.conflict('This number is already verified on your account.', 'already-verified');
@@ -146,7 +146,7 @@ export class VerificationService {
       return await this.uow.run(async (scope) => {
         await scope.users.setVerifiedPhone(userId, phone);
         await scope.tokens.clearPhone(userId);
-        await scope.events.publish(UserVerified, { userId, channel: 'phone', verifiedAt: new Date().toISOString() });
+        await scope.publish(UserVerified, { userId, channel: 'phone', verifiedAt: new Date().toISOString() });
         const user = await scope.users.findById(userId);
         if (!user) throw problems.notFound('user');
         return ownView(user);

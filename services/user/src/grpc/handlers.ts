@@ -57,7 +57,7 @@ export function userGrpcHandlers(
       return { users: views.map(toGrpcUser) };
     },
     async getRoles(request) {
-      const user = await uow.users.findById(required(request.userId, 'user_id'));
+      const user = await uow.read.users.findById(required(request.userId, 'user_id'));
       if (!user) throw problems.notFound('user');
       const scoped = new Map(user.assignments.map((assignment) => [assignment.role as string, assignment]));
       return {

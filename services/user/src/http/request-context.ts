@@ -22,5 +22,3 @@ export function sessionIdOf(request: FastifyRequest): string | undefined {
     return undefined;
   }
 }
-
-export const security = [{ bearer: [] }];
