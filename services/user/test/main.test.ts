@@ -52,6 +52,8 @@ beforeAll(async () => {
     CACHE_URL: 'memory://',
     JWT_PRIVATE_KEY_FILE: keyFile,
     BCRYPT_COST: '12',
+    // No CURSOR_SECRET: the kit generates one under DATA_DIR, as a real deployment without the variable does.
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'user-data-')),
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as { port: number }).port}`,
   };
 });
