@@ -15,6 +15,7 @@ import {
   type Worker,
 } from '@diaspora/service-kit';
 import { openMailSender, openOtpVerifier } from '@diaspora/service-kit/providers';
+import { configuredProviders } from './clients/oauth-providers.js';
 import { userDataPeers } from './clients/user-data-peers.js';
 import { userConfig } from './config.js';
 import { AccountSecurityService } from './domain/account-security.js';
@@ -41,7 +42,6 @@ import { socialRoutes } from './http/social-routes.js';
 import { verificationRoutes } from './http/verification-routes.js';
 import { exportWorker as createExportWorker } from './jobs/export-worker.js';
 import { SuperuserBootstrap } from './jobs/superuser-bootstrap.js';
-import { configuredProviders } from './oauth/providers.js';
 import { migrations } from './store/migrations.js';
 import { userStores } from './store/stores.js';
 

@@ -6,6 +6,10 @@ import { EmailTakenError, type Scope, type UnitOfWork } from './ports.js';
 import { publishProfileUpdated } from './profile.js';
 import { normalizeProfile, type ProfileFields, type UserRecord } from './user.js';
 
+/** The social sign-in providers the service knows. */
+export const OAUTH_PROVIDERS = ['google', 'facebook', 'linkedin'] as const;
+export type OAuthProviderName = (typeof OAUTH_PROVIDERS)[number];
+
 /** What a provider tells us about the member who signed in there. */
 export interface ExternalProfile {
   subject: string;

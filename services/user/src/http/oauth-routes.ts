@@ -2,7 +2,7 @@ import { CountryCodeSchema, type HttpApp, problemResponses } from '@diaspora/ser
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { OAuthLoginService } from '../domain/oauth-login.js';
-import { OAUTH_PROVIDERS } from '../oauth/config.js';
+import { OAUTH_PROVIDERS } from '../domain/oauth-login.js';
 import { clientInfo } from './request-context.js';
 import { AuthResponse, City, DisplayName, Domains, Languages } from './schemas.js';
 

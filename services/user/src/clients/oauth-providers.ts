@@ -1,6 +1,5 @@
 import * as client from 'openid-client';
-import type { ExternalProfile, OAuthProvider } from '../domain/oauth-login.js';
-import type { OAuthProviderName } from './config.js';
+import type { ExternalProfile, OAuthProvider, OAuthProviderName } from '../domain/oauth-login.js';
 
 export interface OAuthSettings {
   OAUTH_TIMEOUT_SECONDS: number;
