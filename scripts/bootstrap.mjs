@@ -98,6 +98,22 @@ function lint() {
   pnpm('exec', 'biome', 'ci', '--reporter=summary', '.');
 }
 
+/**
+ * buf (buf.yaml): proto/ follows buf's STANDARD lint rules, and changes no generated API against the `main` branch
+ * (working-tree edits on main, or a feature branch's commits). Without git history or a local `main` (an export,
+ * a clone of another branch) there is nothing to compare with, so that check is skipped and says so.
+ */
+function protoLint() {
+  say('linting protos (buf lint, buf breaking)');
+  pnpm('exec', 'buf', 'lint');
+  const main = spawnSync('git', ['rev-parse', '--verify', '--quiet', 'refs/heads/main^{commit}'], { cwd: root });
+  if (main.error || main.status !== 0) {
+    say('buf breaking skipped: no git history with a main branch to compare proto/ with');
+    return;
+  }
+  pnpm('exec', 'buf', 'breaking', '--against', '.git#branch=main,subdir=proto');
+}
+
 /** knip (knip.jsonc): unused or unlisted dependencies and binaries, unresolved imports, unused files. */
 const KNIP_CHECKS = ['--include', 'dependencies,unlisted,binaries,unresolved,files'];
 
@@ -130,6 +146,7 @@ async function main() {
     case 'test': {
       build('typecheck');
       lint();
+      protoLint();
       say('testing (vitest)');
       // vitest runs in a child so that its exit code is ours; signals reach it through the shared process group.
       const child = spawn(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...args], {
