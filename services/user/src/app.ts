@@ -187,7 +187,7 @@ export const userService = defineService({
       grpc: [implement(userV1.UserService, userGrpcHandlers(uow, profiles, socialQueries), logger)],
       // This service's own section of the archive. Its erasure is not event-driven: DELETE /me anonymizes the
       // account in the request, then publishes users.user.deleted for the others.
-      userData: userData(uow, { export: async (userId) => (await gdpr.ownData(userId)) ?? {}, erase: async () => {} }),
+      userData: userData(uow, { export: async (userId) => (await gdpr.ownData(userId)) ?? {} }),
       consumers: paymentConsumers(db, uow),
       workers,
       checks,

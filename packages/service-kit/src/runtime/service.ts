@@ -18,7 +18,7 @@ import { createMetrics, type ServiceMetrics } from '../metrics.js';
 import { serviceSecret } from '../secrets.js';
 import { type Chore, kitChores } from './chores.js';
 import { PollingWorker } from './polling-worker.js';
-import { type UserDataPart, userDataBinding, userDataConsumer } from './user-data.js';
+import { type UserDataPart, userDataBinding, userDataConsumers } from './user-data.js';
 
 export type ServiceConfig<P extends TProperties> = BaseConfig & Static<TObject<P>>;
 
@@ -153,7 +153,7 @@ export async function createService<P extends TProperties>(
     ...(parts.grpc ?? []),
     ...(parts.userData ? [userDataBinding(definition.name, parts.userData, logger)] : []),
   ]);
-  const consumers = [...(parts.consumers ?? []), ...(parts.userData ? [userDataConsumer(db, parts.userData)] : [])];
+  const consumers = [...(parts.consumers ?? []), ...userDataConsumers(db, parts.userData)];
   const workers: Worker[] = [
     ...[...kitChores(db, definition.migrations), ...(parts.chores ?? [])].map(
       (chore) => new PollingWorker(chore.run, { name: chore.name, intervalMs: chore.intervalMs, logger }),

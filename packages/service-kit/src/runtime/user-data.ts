@@ -10,21 +10,23 @@ import type { Scope, UnitOfWork } from '../store/unit-of-work.js';
 /**
  * GDPR as a part of a service: what it holds about a member (their section of the archive the user service
  * assembles) and how it forgets them. The kit serves `common.v1.UserData` and consumes `users.user.deleted` once
- * per event, running `erase` in the consumer's transaction.
+ * per event, running `erase` in the consumer's transaction. A part without `erase` is export-only: the user
+ * service erases its own rows in the deletion request that publishes the event.
  */
 export interface UserDataPart {
   export(userId: string): Promise<object>;
-  eraseIn(tx: Queryable, userId: string): Promise<void>;
+  eraseIn?(tx: Queryable, userId: string): Promise<void>;
 }
 
 /** Binds a service's export and erase to its unit of work: `erase` gets the scope of the consumer's transaction. */
 export function userData<S extends object>(
   uow: UnitOfWork<S>,
-  part: { export(userId: string): Promise<object>; erase(scope: Scope<S>, userId: string): Promise<void> },
+  part: { export(userId: string): Promise<object>; erase?(scope: Scope<S>, userId: string): Promise<void> },
 ): UserDataPart {
+  const { erase } = part;
   return {
     export: (userId) => part.export(userId),
-    eraseIn: (tx, userId) => part.erase(uow.scopeFor(tx), userId),
+    ...(erase ? { eraseIn: (tx: Queryable, userId: string) => erase(uow.scopeFor(tx), userId) } : {}),
   };
 }
 
@@ -52,6 +54,10 @@ export function userDataBinding(service: string, part: UserDataPart, logger: Log
   );
 }
 
-export function userDataConsumer(db: Database, part: UserDataPart): EventConsumer {
-  return idempotentConsumer(db, 'erase-user-data', UserDeleted, (tx, data) => part.eraseIn(tx, data.userId));
+/** The erasure consumer of a part that erases; none for an export-only part. */
+export function userDataConsumers(db: Database, part: UserDataPart | undefined): EventConsumer[] {
+  const eraseIn = part?.eraseIn;
+  return eraseIn
+    ? [idempotentConsumer(db, 'erase-user-data', UserDeleted, (tx, data) => eraseIn(tx, data.userId))]
+    : [];
 }
