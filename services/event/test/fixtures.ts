@@ -110,7 +110,10 @@ export async function createEvent(app: HttpApp, who: Actor, overrides: Record<st
   return response.json() as { id: string; [key: string]: unknown };
 }
 
-export async function register(app: HttpApp, eventId: string, who: Actor) {
+/** What `app.inject` answers (named here: the service does not depend on fastify's own types). */
+type InjectedResponse = Awaited<ReturnType<HttpApp['inject']>>;
+
+export async function register(app: HttpApp, eventId: string, who: Actor): Promise<InjectedResponse> {
   return app.inject({ method: 'POST', url: `/api/v1/events/${eventId}/registrations`, headers: who.headers });
 }
 
