@@ -147,6 +147,7 @@ async function main() {
       build('typecheck');
       lint();
       protoLint();
+      knip();
       say('testing (vitest)');
       // vitest runs in a child so that its exit code is ours; signals reach it through the shared process group.
       const child = spawn(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...args], {
