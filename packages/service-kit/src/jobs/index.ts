@@ -7,6 +7,6 @@
  * Periodic work that may run in every instance is a chore (`every`), not a job.
  */
 
-export { jobQueuesMigration, jobSchemaMigration, type QueueOptions } from './migrations.js';
+export { jobSchemaMigration, type QueueOptions } from './migrations.js';
 export { type JobScheduler, jobId, PgBossScheduler } from './scheduler.js';
 export { DurableJobs, type JobHandler, type JobsOptions, type JobWork } from './worker.js';

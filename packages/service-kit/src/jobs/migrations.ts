@@ -36,10 +36,3 @@ export function jobSchemaMigration(id: string, schema: string, queues: Record<st
     .replace(/COMMIT;$/, '');
   return { id, up: `${plan};\n${createQueues(schema, queues)}`, down: `DROP SCHEMA ${schema} CASCADE;` };
 }
-
-/** A later migration adding queues to a schema made by `jobSchemaMigration` (down deletes them and their jobs). */
-export function jobQueuesMigration(id: string, schema: string, queues: Record<string, QueueOptions>): Migration {
-  if (!NAME.test(schema)) throw new Error(`invalid job schema name: ${schema}`);
-  const names = Object.keys(queues).map((name) => `SELECT ${schema}.delete_queue('${name.replaceAll("'", "''")}');`);
-  return { id, up: createQueues(schema, queues), down: names.join('\n') };
-}

@@ -8,7 +8,7 @@ export interface EventPublisher {
 }
 
 /** The stores of one transaction plus `publish`: what commits together, or not at all. */
-export type Scope<S> = S & EventPublisher & { readonly tx: Queryable };
+export type Scope<S> = S & EventPublisher;
 
 /**
  * One vocabulary for every service: `read` holds the stores outside any transaction, `run` opens one and hands
@@ -31,7 +31,6 @@ export function createUnitOfWork<S extends object>(
 ): UnitOfWork<S> {
   const scopeFor = (tx: Queryable): Scope<S> =>
     Object.assign(stores(tx), {
-      tx,
       publish: async <D extends EventDefinition>(definition: D, data: EventData<D>) =>
         void (await outbox.enqueue(tx, definition, data)),
     });
