@@ -237,11 +237,25 @@ stop_pid() {
   rm -f "$file"
 }
 
+# --- peers of one service (stripe-mock, Radicale, OpenSearch, Chromium, …) ---------------------------------------
+# Each scripts/servers/<name>.sh defines <name>_start, <name>_stop, <name>_up (status: 0 when serving) and
+# <name>_exports (export lines for stdout), and may use say/die/wait_for/stop_pid, $DIR and $TOOLS. A peer that
+# cannot be installed here says so and exports nothing: the tests that need it are then skipped, which the CI
+# summary counts.
+PEERS=()
+for peer_file in "$ROOT"/scripts/servers/*.sh; do
+  [[ -e "$peer_file" ]] || continue
+  # shellcheck source=/dev/null
+  source "$peer_file"
+  PEERS+=("$(basename "$peer_file" .sh)")
+done
+
 print_exports() {
   echo "export POSTGRES_URL=postgres://postgres:postgres@127.0.0.1:$PG_PORT/postgres"
   echo "export REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
   echo "export NATS_URL=nats://127.0.0.1:$NATS_PORT"
   if ferretdb_ready; then echo "export MONGO_URL=mongodb://127.0.0.1:$FERRETDB_PORT/"; fi
+  for peer in "${PEERS[@]}"; do "${peer}_exports"; done
 }
 
 case "${1:-}" in
@@ -253,11 +267,13 @@ case "${1:-}" in
     start_redis
     start_nats
     start_ferretdb
+    for peer in "${PEERS[@]}"; do "${peer}_start"; done
     say "all servers up"
     print_exports
     ;;
   stop)
     if [[ -d "$DIR" ]]; then
+      for peer in "${PEERS[@]}"; do "${peer}_stop" || true; done
       stop_ferretdb
       stop_nats
       stop_redis
@@ -272,6 +288,9 @@ case "${1:-}" in
     if command -v redis-cli >/dev/null && redis_ping; then say "redis: up"; else say "redis: down" && code=1; fi
     if nats_ready; then say "nats: up"; else say "nats: down" && code=1; fi
     if ferretdb_ready; then say "ferretdb: up"; else say "ferretdb: down" && code=1; fi
+    for peer in "${PEERS[@]}"; do
+      if "${peer}_up"; then say "$peer: up"; else say "$peer: down" && code=1; fi
+    done
     exit "$code"
     ;;
   *)

@@ -152,3 +152,24 @@ export const ConnectionCanceled = defineEvent({
   description: 'A pending connection request was withdrawn by its sender, or dropped by a block.',
   schema: Type.Object(ConnectionFields),
 });
+
+export const UserSuspended = defineEvent({
+  subject: 'users.user.suspended',
+  version: 1,
+  description:
+    'An admin suspended a member: login and refresh are refused, and every service denies their access tokens.',
+  schema: Type.Object({
+    userId: Type.String(),
+    reason: Type.String({ maxLength: 1000 }),
+    until: Type.Optional(Type.String({ format: 'date-time', description: 'lifted automatically then' })),
+    byUserId: Type.String(),
+    at: Type.String(),
+  }),
+});
+
+export const UserReinstated = defineEvent({
+  subject: 'users.user.reinstated',
+  version: 1,
+  description: 'A suspension ended (an admin lifted it, or its end passed).',
+  schema: Type.Object({ userId: Type.String(), byUserId: Type.String(), at: Type.String() }),
+});

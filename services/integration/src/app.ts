@@ -1,0 +1,32 @@
+import { defineService } from '@diaspora/service-kit';
+import { integrationConfig } from './config.js';
+import { integrationConsumers } from './events/consumers.js';
+import { integrationRoutes } from './http/routes.js';
+import { migrations } from './store/migrations.js';
+
+/**
+ * The wiring, and nothing else: config, migrations, and one `setup` that builds the stores' unit of work, the
+ * domain's use cases, and returns the parts the kit runs (services/event/src/app.ts is the full example).
+ */
+export const integrationService = defineService({
+  name: 'integration',
+  openapi: {
+    title: 'Integration service',
+    description: 'The integration service (scaffolded; no routes yet).',
+    version: '0.1.0',
+  },
+  config: integrationConfig,
+  migrations,
+  async setup() {
+    // As the service grows (each with the kit's API, see services/event/src/app.ts):
+    //   const uow = createUnitOfWork<Stores>(db, outbox, (q) => ({ ... }));  stores from store/, types in domain/ports.ts
+    //   grpc: [implement(integrationV1.IntegrationService, integrationGrpcHandlers(...), logger)]  once proto/integration/v1 exists
+    //   userData: userData(uow, { export, erase })  once it keeps data about members (then add it to
+    //     USER_DATA_EXPORT_PEERS in deploy/helm/charts/user/values.yaml and docker-compose.yml)
+    //   chores: [every(...)], workers: [...]  from jobs/
+    return {
+      routes: (app) => integrationRoutes(app),
+      consumers: integrationConsumers(),
+    };
+  },
+});
