@@ -1,5 +1,5 @@
 import type { userV1 } from '@diaspora/proto';
-import { problems } from '@diaspora/service-kit';
+import { Problem, problems } from '@diaspora/service-kit';
 import type { UnitOfWork } from '../domain/ports.js';
 import type { ProfileService } from '../domain/profile.js';
 import type { RelatedKind, SocialQueries } from '../domain/social-queries.js';
@@ -37,6 +37,10 @@ function pageSize(requested: number): number {
   if (requested < 1 || requested > MAX_PAGE) throw problems.badRequest(`page_size must be 1..${MAX_PAGE}`);
   return requested;
 }
+
+const notYet = async (): Promise<never> => {
+  throw new Problem(501, { detail: 'not implemented yet' });
+};
 
 export function userGrpcHandlers(
   uow: UnitOfWork,
@@ -83,5 +87,12 @@ export function userGrpcHandlers(
     async getRelationship(request) {
       return social.relationship(required(request.viewerId, 'viewer_id'), required(request.targetId, 'target_id'));
     },
+    // Declared in the contract, being implemented next: callers get an honest UNIMPLEMENTED until then.
+    getContactInfo: notYet,
+    listMemberIds: notYet,
+    matchContactHashes: notYet,
+    searchMembers: notYet,
+    setSuspension: notYet,
+    listRoleAudit: notYet,
   };
 }
