@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { DOCS_CSP } from './security-headers.js';
 
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -30,7 +31,9 @@ export function registerDocs(app: FastifyInstance, document: () => Promise<unkno
   ).getAbsoluteFSPath();
   const files = new Map(Object.keys(ASSETS).map((name) => [name, readFileSync(join(dist, name))]));
   app.get('/openapi.json', async () => document());
-  app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+  app.get('/docs', async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(PAGE),
+  );
   app.get('/docs/init.js', async (_request, reply) => reply.type(ASSETS['swagger-ui-bundle.js']!).send(INIT));
   app.get<{ Params: { asset: string } }>('/docs/:asset', async (request, reply) => {
     const file = files.get(request.params.asset);

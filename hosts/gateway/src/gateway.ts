@@ -3,6 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import {
   type Cache,
   clientErrorHandler,
+  forwardedClient,
+  frameworkErrorHandler,
   type Logger,
   logCompletedRequest,
   Problem,
@@ -10,6 +12,7 @@ import {
   registerProblemHandlers,
   sendProblem,
   toProblem,
+  trustedProxyMatcher,
 } from '@diaspora/service-kit';
 import replyFrom from '@fastify/reply-from';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
@@ -19,6 +22,7 @@ import { loadKongConfig } from './kong-config.js';
 import { OpenApiAggregator } from './openapi.js';
 import { type AccessContext, allowedBytes, createPluginRunner } from './plugins/index.js';
 import { type MatchedRoute, Router, upstreamPath } from './router.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { refuseUpgrade, tunnelUpgrade } from './websocket.js';
 
 export interface GatewayOptions {
@@ -34,11 +38,33 @@ export interface GatewayOptions {
   onlyListedUpstreams?: boolean;
   cache: Cache;
   logger: Logger;
-  /** Serve `GET /dev/outbox` (messages captured by local provider adapters). Development hosts only. */
+  /**
+   * Serve `GET /dev/outbox` (messages captured by local provider adapters) to loopback clients of a loopback
+   * listener. Development hosts only.
+   */
   devOutbox?: boolean;
+  /**
+   * Proxies in front of the gateway (TRUSTED_PROXIES vocabulary). Their X-Forwarded-For hops are kept; from anyone
+   * else the header is replaced by the address the gateway saw, so clients cannot choose their own address.
+   */
+  trustedProxies?: string[];
+  /** Strict-Transport-Security max-age on every answer, where TLS is terminated in front of the gateway (0: off). */
+  hstsMaxAgeSeconds?: number;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * A URL whose percent-encoding does not decode (`?x=%FF`, a lone `%`) is refused here, before routing and proxying
+ * (which decode it and would otherwise fail with a 500). The URL is not echoed back.
+ */
+function refuseMalformedUrl(url: string): void {
+  try {
+    decodeURIComponent(url);
+  } catch {
+    throw problems.badRequest('The URL is not validly percent-encoded.', 'malformed-url');
+  }
+}
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
 
 function requestIdOf(request: IncomingMessage): string {
@@ -70,6 +96,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     .filter((plugin) => plugin.name === 'request-size-limiting')
     .map((plugin) => allowedBytes(plugin.config));
 
+  const trusted = trustedProxyMatcher(options.trustedProxies ?? []);
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
@@ -78,8 +105,10 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     requestIdHeader: false,
     genReqId: requestIdOf,
     clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
   });
   registerProblemHandlers(app);
+  registerSecurityHeaders(app, { hstsMaxAgeSeconds: options.hstsMaxAgeSeconds ?? 0 });
   await app.register(replyFrom, {
     disableRequestLogging: true, // our own one line per request is enough
     undici: { connections: 256, pipelining: 1, headersTimeout: 30_000, bodyTimeout: 30_000 },
@@ -100,7 +129,13 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   registerDocs(app, () => aggregator.document());
   if (options.devOutbox) registerDevOutbox(app);
 
-  const accessContext = (request: IncomingMessage, requestId: string, ip: string, bodyLength: number) => {
+  const accessContext = (request: IncomingMessage, requestId: string, bodyLength: number) => {
+    refuseMalformedUrl(request.url ?? '/');
+    const { client: ip, chain } = forwardedClient(
+      request.socket.remoteAddress ?? '',
+      request.headers['x-forwarded-for'],
+      trusted,
+    );
     const url = new URL(request.url ?? '/', 'http://gateway');
     const match = router.match(request.method ?? 'GET', url.pathname);
     if (!match) throw new Problem(404, { detail: `No route matches ${request.method} ${url.pathname}.` });
@@ -114,7 +149,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
       match,
       requestId,
       upstreamHeaders: {
-        'x-forwarded-for': [request.headers['x-forwarded-for'], ip].filter(Boolean).join(', '),
+        'x-forwarded-for': chain.join(', '),
         'x-forwarded-proto': 'http',
         'x-forwarded-host': request.headers.host ?? '',
         'x-real-ip': ip,
@@ -130,7 +165,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     handler: async (request, reply) => {
       const started = performance.now();
       const body = request.body as Buffer | undefined;
-      const { context, target } = accessContext(request.raw, request.id, request.ip, body?.length ?? 0);
+      const { context, target } = accessContext(request.raw, request.id, body?.length ?? 0);
       try {
         await runAccessPhase(context);
       } catch (error) {
@@ -179,9 +214,8 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
 
   app.server.on('upgrade', (request: IncomingMessage, socket, head: Buffer) => {
     const requestId = requestIdOf(request);
-    const ip = request.socket.remoteAddress ?? '';
     void (async () => {
-      const { context, target } = accessContext(request, requestId, ip, 0);
+      const { context, target } = accessContext(request, requestId, 0);
       await runAccessPhase(context);
       tunnelUpgrade(
         request,

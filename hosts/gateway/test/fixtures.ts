@@ -105,7 +105,7 @@ export async function startEchoUpstream(): Promise<{ app: FastifyInstance; url: 
 export async function startGateway(
   upstreamUrl: string,
   yaml?: string,
-  options: { onlyListedUpstreams?: boolean } = {},
+  options: { onlyListedUpstreams?: boolean; trustedProxies?: string[]; hstsMaxAgeSeconds?: number } = {},
 ) {
   const gateway = await createGateway({
     ...options,

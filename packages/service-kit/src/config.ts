@@ -20,11 +20,29 @@ export const baseConfig = {
   ),
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
   DATABASE_POOL_MAX: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
+  /** How long a request waits for a pooled connection before it is answered 503. */
+  DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ default: 3000, minimum: 100, maximum: 60_000 }),
+  /** PostgreSQL cancels statements running longer than this (statement_timeout). */
+  DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 100, maximum: 600_000 }),
+  /** Client-side bound on any query, for a database that cannot even cancel (frozen, unreachable). */
+  DATABASE_QUERY_TIMEOUT_MS: Type.Integer({ default: 6000, minimum: 100, maximum: 600_000 }),
   BUS_URL: Type.String({ pattern: '^(memory|nats)://', description: 'memory://[name] or nats://host:port' }),
   CACHE_URL: Type.String({ pattern: '^(memory|redis|rediss)://', description: 'memory://[name] or redis://host:port' }),
   AUTH_JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   AUTH_ISSUER: Type.String({ default: 'diaspora-users' }),
   AUTH_AUDIENCE: Type.String({ default: 'diaspora' }),
+  /**
+   * Proxies whose X-Forwarded-For hops are believed (addresses or CIDRs; `loopback`, `uniquelocal` too): the gateway
+   * in all-in-one, Kong/the load balancer ranges in Kubernetes. Empty: the peer address is the client.
+   */
+  TRUSTED_PROXIES: Type.Array(
+    Type.String({ pattern: '^(loopback|linklocal|uniquelocal|[0-9A-Fa-f.:]+(/[0-9]{1,3})?)$' }),
+    {
+      default: [],
+    },
+  ),
+  /** Where people reach the API (the gateway): the base of links in mail, calendars and feeds. */
+  PUBLIC_BASE_URL: Type.String({ default: 'http://localhost:8000', pattern: '^https?://[^\\s/]+(/\\S*[^\\s/])?$' }),
   HTTP_BODY_LIMIT_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024 }),
   GRPC_DEADLINE_MS: Type.Integer({ default: 2000, minimum: 50 }),
   MIGRATE_ON_BOOT: Type.Boolean({ default: true }),

@@ -126,12 +126,17 @@ const UNAVAILABLE_CODES = new Set([
   '08003',
   '08004',
   '08006',
+  // statement_timeout or lock_timeout fired: the database is too busy or stuck right now
+  '57014',
+  '55P03',
 ]);
 const UNAVAILABLE_MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',
   'Client has encountered a connection error',
   'Connection is closed',
+  // node-postgres' client-side query_timeout
+  'Query read timeout',
 ];
 
 /** A dependency (database, broker, peer service) is down: the caller should retry, not see a 500. */

@@ -24,13 +24,21 @@ export * from './health.js';
 export { createHttpApp, type HttpApp, logCompletedRequest } from './http/app.js';
 export { authPlugin, callerOf } from './http/auth-plugin.js';
 export * from './http/cursor.js';
+export { forwardedClient, isLoopback, plainAddress, trustedProxyMatcher } from './http/forwarded.js';
 export {
   type IdempotencyOptions,
   idempotencyMigrations,
   idempotent,
   purgeExpiredIdempotencyKeys,
 } from './http/idempotency.js';
-export { clientErrorHandler, registerProblemHandlers, sendProblem, toProblem } from './http/problem-handler.js';
+export { type MalformedText, malformedText } from './http/input-guard.js';
+export {
+  clientErrorHandler,
+  frameworkErrorHandler,
+  registerProblemHandlers,
+  sendProblem,
+  toProblem,
+} from './http/problem-handler.js';
 export * from './http/schemas.js';
 export * from './ids.js';
 export * from './logger.js';

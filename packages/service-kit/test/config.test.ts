@@ -66,3 +66,29 @@ describe('loadConfig', () => {
     ).toThrow(/API_SECRET_FILE: cannot read/);
   });
 });
+
+describe('base config for what sits in front and what can hang', () => {
+  it('trusts no proxy by default and takes a list of addresses, CIDRs and range names', () => {
+    expect(loadConfig(schema, valid).TRUSTED_PROXIES).toEqual([]);
+    expect(
+      loadConfig(schema, { ...valid, TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8, loopback' }).TRUSTED_PROXIES,
+    ).toEqual(['127.0.0.1', '10.0.0.0/8', 'loopback']);
+    expect(() => loadConfig(schema, { ...valid, TRUSTED_PROXIES: 'everyone' })).toThrow(/TRUSTED_PROXIES/);
+  });
+
+  it('bounds database waits by default and lets them be overridden', () => {
+    const config = loadConfig(schema, valid);
+    expect(config.DATABASE_CONNECT_TIMEOUT_MS).toBeLessThanOrEqual(5000);
+    expect(config.DATABASE_QUERY_TIMEOUT_MS).toBeLessThanOrEqual(10_000);
+    expect(loadConfig(schema, { ...valid, DATABASE_QUERY_TIMEOUT_MS: '1500' }).DATABASE_QUERY_TIMEOUT_MS).toBe(1500);
+  });
+
+  it('takes the public base URL of links without a trailing slash', () => {
+    expect(loadConfig(schema, { ...valid, PUBLIC_BASE_URL: 'https://api.example.org' }).PUBLIC_BASE_URL).toBe(
+      'https://api.example.org',
+    );
+    expect(() => loadConfig(schema, { ...valid, PUBLIC_BASE_URL: 'https://api.example.org/' })).toThrow(
+      /PUBLIC_BASE_URL/,
+    );
+  });
+});

@@ -19,6 +19,4 @@ export const eventConfig = {
   RECURRENCE_MAX_OCCURRENCES: Type.Integer({ default: 52, minimum: 1, maximum: 366 }),
   /** How often the job workers (reminders, payment holds) poll for due jobs. */
   JOB_POLL_SECONDS: Type.Number({ default: 2, minimum: 0.5, maximum: 60 }),
-  /** Public base URL of the API, for links inside calendar files. */
-  PUBLIC_BASE_URL: Type.String({ default: 'http://localhost:8000', pattern: '^https?://' }),
 };

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 export type Row = Record<string, unknown>;
@@ -12,9 +13,32 @@ export interface DatabaseOptions {
   max?: number;
   applicationName?: string;
   logger?: Logger;
-  /** Fail fast when PostgreSQL is down instead of queueing requests forever. */
+  /** Fail fast when PostgreSQL is down or the pool is exhausted instead of queueing requests forever. */
   connectionTimeoutMs?: number;
+  /** Server side: PostgreSQL cancels a statement running longer than this. */
   statementTimeoutMs?: number;
+  /**
+   * Client side: a query without an answer after this long fails even when the server cannot cancel it (a frozen
+   * or unreachable PostgreSQL), so a stuck database turns into 503s instead of hung requests.
+   */
+  queryTimeoutMs?: number;
+}
+
+/** Bounded waits every pool gets unless a caller overrides them (DATABASE_*_TIMEOUT_MS in the base config). */
+export const DATABASE_TIMEOUT_DEFAULTS = { connectionTimeoutMs: 3000, statementTimeoutMs: 5000, queryTimeoutMs: 6000 };
+
+/** The node-postgres pool settings of those bounds, for pools the kit does not build itself (pg-boss). */
+export function boundedPoolOptions(options: DatabaseOptions = {}) {
+  const bounds = { ...DATABASE_TIMEOUT_DEFAULTS, ...definedOnly(options) };
+  return {
+    connectionTimeoutMillis: bounds.connectionTimeoutMs,
+    statement_timeout: bounds.statementTimeoutMs,
+    query_timeout: bounds.queryTimeoutMs,
+  };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
 }
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
@@ -27,8 +51,7 @@ export class Database implements Queryable {
       connectionString: url,
       max: options.max ?? 10,
       application_name: options.applicationName,
-      connectionTimeoutMillis: options.connectionTimeoutMs ?? 3000,
-      statement_timeout: options.statementTimeoutMs ?? 15_000,
+      ...boundedPoolOptions(options),
       idleTimeoutMillis: 30_000,
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
@@ -49,18 +72,21 @@ export class Database implements Queryable {
   ) {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
+      let broken = false;
       try {
         await client.query(options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : 'BEGIN');
         const result = await work(client);
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // A client whose query timed out may still be waiting on the server: it must not go back to the pool.
+        broken = isUnavailableError(error);
+        if (!broken) await client.query('ROLLBACK').catch(() => undefined);
         const code = (error as { code?: string }).code;
         if (attempt < 4 && code && RETRYABLE.has(code)) continue;
         throw error;
       } finally {
-        client.release();
+        client.release(broken);
       }
     }
   }

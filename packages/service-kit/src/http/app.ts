@@ -18,7 +18,7 @@ import { type Logger, redactUrl } from '../logger.js';
 import type { ServiceMetrics } from '../metrics.js';
 import { authPlugin } from './auth-plugin.js';
 import { guardRequestInput } from './input-guard.js';
-import { clientErrorHandler, registerProblemHandlers } from './problem-handler.js';
+import { clientErrorHandler, frameworkErrorHandler, registerProblemHandlers } from './problem-handler.js';
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -35,6 +35,11 @@ export interface HttpAppOptions {
   readiness: Readiness;
   verifier: TokenVerifier;
   openapi: { title: string; description: string; version: string };
+  /**
+   * Addresses or CIDRs of the proxies in front (TRUSTED_PROXIES): only their X-Forwarded-For hops are believed, so
+   * `request.ip` is the address the nearest trusted proxy saw. None: the socket's peer is the client.
+   */
+  trustedProxies?: string[];
 }
 
 /** The one log line per request, shared by services and the gateway; credentials in URLs are masked. */
@@ -80,7 +85,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: options.bodyLimit,
     return503OnClosing: true,
-    trustProxy: true,
+    trustProxy: options.trustedProxies?.length ? options.trustedProxies : false,
     requestIdHeader: false,
     // Reuse the gateway's correlation id when it looks sane, so one id follows a request through every hop.
     genReqId: (request) => {
@@ -90,6 +95,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     schemaController: { compilersFactory: { buildValidator: exactBodies } },
     clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(swagger, {

@@ -10,14 +10,36 @@ const PARTS = [
   { read: (request: FastifyRequest) => request.body, prefix: '' },
 ] as const;
 const MAX_DEPTH = 32;
+// In u-mode a paired surrogate is one code point, so only unpaired halves match.
+const LONE_SURROGATE = /\p{Cs}/u;
 
-/** The path of the first string (or key) holding a NUL character, which PostgreSQL refuses to store. */
-function nulField(value: unknown, path: string, depth = 0): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : undefined;
+/** Why PostgreSQL (and JSON consumers) cannot take a string as is, or undefined when it is fine. */
+function stringFault(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain NUL characters';
+  // A lone UTF-16 surrogate (`"\ud800"` in JSON) has no UTF-8 form: PostgreSQL refuses it with a 500 otherwise.
+  if (LONE_SURROGATE.test(text)) return 'must not contain unpaired surrogate characters';
+  return undefined;
+}
+
+export interface MalformedText {
+  /** `content`, `tags[2]`, `venue.city`; the empty string for a bare string. */
+  field: string;
+  message: string;
+}
+
+/**
+ * The first string (or key) in parsed JSON, params or a query string that no store can hold: a NUL character or an
+ * unpaired surrogate. Routes get this check from the kit; WebSocket and other non-route inputs call it themselves.
+ */
+export function malformedText(value: unknown, path = '', depth = 0): MalformedText | undefined {
+  if (typeof value === 'string') {
+    const message = stringFault(value);
+    return message ? { field: path, message } : undefined;
+  }
   if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return undefined;
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
-      const found = nulField(item, `${path}[${index}]`, depth + 1);
+      const found = malformedText(item, `${path}[${index}]`, depth + 1);
       if (found) return found;
     }
     return undefined;
@@ -28,17 +50,18 @@ function nulField(value: unknown, path: string, depth = 0): string | undefined {
   if (prototype !== null && Object.getPrototypeOf(prototype) !== null) return undefined;
   for (const [key, item] of Object.entries(value)) {
     const field = path ? `${path}.${key}` : key;
-    if (key.includes('\u0000')) return field;
-    const found = nulField(item, field, depth + 1);
+    const keyFault = stringFault(key);
+    if (keyFault) return { field, message: keyFault };
+    const found = malformedText(item, field, depth + 1);
     if (found) return found;
   }
   return undefined;
 }
 
 /**
- * Input rules every route shares: a NUL character anywhere in params, query or JSON body is a 400 naming the field
- * (PostgreSQL cannot store it, so it would otherwise surface as a 500), and every route that takes input documents
- * its 400 answer in the OpenAPI document.
+ * Input rules every route shares: a NUL character or an unpaired surrogate anywhere in params, query or JSON body is
+ * a 400 naming the field (PostgreSQL cannot store either, so it would otherwise surface as a 500), and every route
+ * that takes input documents its 400 answer in the OpenAPI document.
  */
 export function guardRequestInput(app: FastifyInstance): void {
   app.addHook('onRoute', (route: RouteOptions) => {
@@ -48,9 +71,9 @@ export function guardRequestInput(app: FastifyInstance): void {
   });
   app.addHook('preValidation', async (request) => {
     for (const part of PARTS) {
-      const field = nulField(part.read(request), '');
-      if (field)
-        throw problems.validation([{ field: `${part.prefix}${field}`, message: 'must not contain NUL characters' }]);
+      const fault = malformedText(part.read(request));
+      if (fault)
+        throw problems.validation([{ field: `${part.prefix}${fault.field || 'body'}`, message: fault.message }]);
     }
   });
 }

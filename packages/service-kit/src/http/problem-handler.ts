@@ -30,6 +30,13 @@ function toFieldErrors(validation: AjvError[], context: string | undefined): Fie
   });
 }
 
+/** Router errors whose Fastify message quotes the raw URL: answered in our words, never echoing it. */
+const FRAMEWORK_ERRORS: Record<string, [number, string]> = {
+  FST_ERR_BAD_URL: [400, 'The URL is not valid (malformed percent-encoding?).'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'A path segment of the URL is too long.'],
+  FST_ERR_ASYNC_CONSTRAINT: [400, 'The request could not be routed.'],
+};
+
 /** Every error becomes a problem; 5xx bodies carry nothing but the request id. */
 export function toProblem(error: unknown): Problem {
   if (error instanceof Problem) return error;
@@ -40,6 +47,8 @@ export function toProblem(error: unknown): Problem {
   const status = fastifyError?.statusCode;
   if (status === 413) return new Problem(413, { detail: 'The request body is too large.' });
   if (status === 415) return new Problem(415, { detail: 'Send the body as application/json.' });
+  const framework = FRAMEWORK_ERRORS[fastifyError?.code ?? ''];
+  if (framework) return new Problem(framework[0], { detail: framework[1] });
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Framework messages for malformed requests (invalid JSON, empty body…) are safe and useful to clients.
     const safe = typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_');
@@ -49,9 +58,15 @@ export function toProblem(error: unknown): Problem {
   return new Problem(500, { detail: 'An unexpected error occurred. Quote the request id if you report it.' });
 }
 
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem) {
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  problem: Problem,
+  options: { echoPath?: boolean } = {},
+) {
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
-  const body = { ...problem.toBody(request.url.split('?')[0]), requestId: request.id };
+  const instance = options.echoPath === false ? undefined : request.url.split('?')[0];
+  const body = { ...problem.toBody(instance), requestId: request.id };
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }
 
@@ -69,6 +84,15 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       new Problem(404, { detail: `No route for ${request.method} ${request.url.split('?')[0]}.` }),
     ),
   );
+}
+
+/**
+ * Fastify's `frameworkErrors`: a URL its router cannot decode (`/%FF`) or a path segment beyond `maxParamLength`
+ * gets a problem like any other error instead of Fastify's plain JSON, and the offending URL is not echoed.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  request.log.debug({ err: error }, 'request rejected by the router');
+  return sendProblem(request, reply, toProblem(error), { echoPath: false });
 }
 
 const CLIENT_ERRORS: Record<string, [number, string]> = {

@@ -1,5 +1,5 @@
 import PgBoss from 'pg-boss';
-import type { Queryable } from '../db/database.js';
+import { boundedPoolOptions, type Queryable } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import type { Worker } from '../runtime/service.js';
 import { type JobScheduler, PgBossScheduler } from './scheduler.js';
@@ -41,6 +41,8 @@ export class DurableJobs {
       schema: options.schema,
       max: options.poolMax ?? 3,
       application_name: `${options.service}-service-jobs`,
+      // Same bounded waits as the service's own pool: a stuck database fails job polls instead of hanging them.
+      ...boundedPoolOptions(),
     });
     this.boss.on('error', (error) => options.logger.warn({ err: error }, 'job queue error'));
   }

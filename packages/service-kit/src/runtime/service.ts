@@ -106,6 +106,9 @@ export async function createService<P extends TProperties>(
     max: config.DATABASE_POOL_MAX,
     applicationName: `${definition.name}-service`,
     logger,
+    connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
   });
   const bus = await openBus(config.BUS_URL, { name: `${definition.name}-service`, logger });
   const cache = await openCache(config.CACHE_URL, { namespace: definition.name });
@@ -146,6 +149,7 @@ export async function createService<P extends TProperties>(
     readiness,
     verifier,
     openapi: definition.openapi,
+    trustedProxies: config.TRUSTED_PROXIES,
   });
   await app.register(async (scope) => parts.routes(scope as HttpApp));
   await app.ready();

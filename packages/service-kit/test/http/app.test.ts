@@ -71,6 +71,7 @@ beforeAll(async () => {
   app.get('/extended', async () => {
     throw new Problem(409, { detail: 'Taken.', extensions: { status: 'confirmed', seatsLeft: 0 } });
   });
+  app.get('/ip', async (request) => ({ ip: request.ip }));
   app.get('/mine', { onRequest: app.authenticate }, async (request) => ({ sub: request.auth!.sub }));
   app.get('/admin', { onRequest: app.requireRole('super') }, async () => ({ ok: true }));
   await app.ready();
@@ -161,6 +162,43 @@ describe('request ids and headers', () => {
   });
 });
 
+describe('client addresses behind proxies', () => {
+  const ipOf = async (target: HttpApp, forwardedFor?: string) =>
+    (
+      await target.inject({
+        url: '/ip',
+        remoteAddress: '10.1.2.3',
+        ...(forwardedFor ? { headers: { 'x-forwarded-for': forwardedFor } } : {}),
+      })
+    ).json().ip;
+
+  it('ignores X-Forwarded-For unless the peer is a configured trusted proxy', async () => {
+    expect(await ipOf(app, '203.0.113.9')).toBe('10.1.2.3');
+  });
+
+  it('believes exactly the configured hops, not what the client prepended', async () => {
+    const behindProxy = await createHttpApp({
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      bodyLimit: 1024,
+      metrics: createMetrics('test-proxy'),
+      readiness,
+      verifier: new TokenVerifier(new JwksKeySource(await testJwksUrl()), { issuer: 'x', audience: 'y' }),
+      openapi: { title: 'Test', description: 'test', version: '1' },
+      trustedProxies: ['10.1.0.0/16'],
+    });
+    behindProxy.get('/ip', async (request) => ({ ip: request.ip }));
+    await behindProxy.ready();
+    try {
+      expect(await ipOf(behindProxy, '203.0.113.9')).toBe('203.0.113.9');
+      // The client forged the first entry; the trusted proxy appended the address it saw.
+      expect(await ipOf(behindProxy, '1.1.1.1, 203.0.113.9')).toBe('203.0.113.9');
+      expect(await ipOf(behindProxy)).toBe('10.1.2.3');
+    } finally {
+      await behindProxy.close();
+    }
+  });
+});
+
 describe('auth hooks', () => {
   it('authenticates with a JWKS-verified token and authorizes by role', async () => {
     const token = issueTestToken({ sub: 'usr_a' });
@@ -217,6 +255,58 @@ describe('input every route shares', () => {
       expect(problemOf(response).errors).toEqual([{ field, message: 'must not contain NUL characters' }]);
     }
     expect((await put('/things/a?note=fine', { name: 'ünïcode ✓', tags: ['🙂'] })).json()).toEqual({ id: 'a' });
+  });
+
+  it('refuses unpaired surrogates (which PostgreSQL cannot store) in params, query, bodies and keys', async () => {
+    const cases: [string, string, string][] = [
+      ['/things/a%ED%A0%80', '{"name":"x","tags":[]}', 'params.id'],
+      ['/things/a', '{"name":"x","tags":["ok","\\ud800"]}', 'tags[1]'],
+      ['/things/a', '{"name":"x \\udc00 y","tags":[]}', 'name'],
+      ['/things/a', '{"name":"x","tags":[],"\\ud83d":1}', '\ud83d'],
+    ];
+    for (const [url, payload, field] of cases) {
+      const response = await app.inject({
+        method: 'PUT',
+        url,
+        payload,
+        headers: { 'content-type': 'application/json' },
+      });
+      if (url.includes('%ED')) {
+        // Node decodes a lone surrogate's UTF-8 bytes to U+FFFD, which is fine to store: not an error.
+        expect(response.statusCode).not.toBe(500);
+        continue;
+      }
+      expect(response.statusCode, payload).toBe(400);
+      expect(problemOf(response).errors).toEqual([
+        { field, message: 'must not contain unpaired surrogate characters' },
+      ]);
+    }
+    const paired = await put('/things/a', { name: 'emoji 😀 pair', tags: ['\ud83d\ude00'] });
+    expect(paired.statusCode).toBe(200);
+  });
+
+  it('answers URLs the router cannot decode, and over-long path segments, with problems that do not echo the URL', async () => {
+    for (const url of ['/things/%FF', '/things/%E0%A4%A', '/things/a%GG']) {
+      const response = await app.inject({ method: 'PUT', url, payload: { name: 'x', tags: [] } });
+      expect(response.statusCode, url).toBe(400);
+      const body = problemOf(response);
+      expect(response.body).not.toContain('%');
+      expect(body.requestId).toBeDefined();
+    }
+    const long = await app.inject({
+      method: 'PUT',
+      url: `/things/${'a'.repeat(500)}`,
+      payload: { name: 'x', tags: [] },
+    });
+    expect(long.statusCode).toBe(414);
+    expect(problemOf(long).type).toMatch(/problems\//);
+    expect(long.body).not.toContain('aaaa');
+    const query = await app.inject({
+      method: 'PUT',
+      url: '/things/a?note=%FF&count=%',
+      payload: { name: 'x', tags: [] },
+    });
+    expect(query.statusCode).toBeLessThan(500);
   });
 
   it('coerces query strings to their types but takes JSON bodies exactly as sent', async () => {
