@@ -1,4 +1,4 @@
-import icalGenerator, { ICalAlarmType, ICalEventStatus } from 'ical-generator';
+import icalGenerator, { escape as escapeText, ICalAlarmType, ICalEventStatus } from 'ical-generator';
 import type { EventRecord } from '../domain/event.js';
 import { wallTime } from '../domain/time-zones.js';
 import { vtimezone } from './vtimezone.js';
@@ -30,7 +30,9 @@ export interface IcsOptions {
 export function renderIcs(events: EventRecord[], options: IcsOptions): string {
   const years = events.flatMap((event) => [event.startsAt.getUTCFullYear(), event.endsAt.getUTCFullYear()]);
   const calendar = icalGenerator({
-    name: options.name,
+    // ical-generator escapes and folds every event property but prints NAME/X-WR-CALNAME as given: a title with a
+    // line break would otherwise start new properties (or whole VEVENTs) in every subscriber's calendar.
+    name: escapeText(options.name, false),
     prodId: { company: 'Diaspora Community Platform', product: 'events', language: 'EN' },
     ...(options.ttlSeconds ? { ttl: options.ttlSeconds } : {}),
   });
