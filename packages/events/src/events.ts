@@ -170,3 +170,17 @@ export const ReminderDue = defineEvent({
     ...RegistrationEventFields,
   }),
 });
+
+export const EventInvitationCreated = defineEvent({
+  subject: 'events.invitation.created',
+  version: 1,
+  description:
+    'The organizer invited members to an event (at most 100 per call; members who block the organizer are refused, ' +
+    'members already invited are left out).',
+  schema: Type.Object({
+    invitationBatchId: Type.String(),
+    userIds: Type.Array(Type.String(), { minItems: 1, maxItems: 100 }),
+    ...RegistrationEventFields,
+    at: Type.String({ format: 'date-time' }),
+  }),
+});

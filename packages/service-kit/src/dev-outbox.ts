@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 /** A message a local provider adapter "sent": kept for people and tests to read instead of delivering it. */
 export interface DevMessage {
   id: string;
-  channel: 'email' | 'sms';
+  channel: 'email' | 'sms' | 'push';
   /** The service that sent it. */
   service: string;
   to: string;

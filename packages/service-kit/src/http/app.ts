@@ -84,6 +84,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     // One log line per request (onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: options.bodyLimit,
+    // Path parameters may carry device tokens (FCM registration tokens run to ~200 characters).
+    routerOptions: { maxParamLength: 512 },
     return503OnClosing: true,
     trustProxy: options.trustedProxies?.length ? options.trustedProxies : false,
     requestIdHeader: false,
