@@ -7,6 +7,9 @@ const SubscriptionFields = {
   plan: Type.String(),
   provider: Type.Enum(['stripe', 'paypal']),
   currentPeriodEnd: Type.Optional(Type.String({ format: 'date-time' })),
+  /** The plan's price per period, in minor units, for revenue analytics (added in place: optional). */
+  amountCents: Type.Optional(Type.Integer({ minimum: 0 })),
+  currency: Type.Optional(Type.String({ minLength: 3, maxLength: 3 })),
   at: Type.String(),
 };
 
@@ -34,6 +37,24 @@ export const TicketPaid = defineEvent({
     userId: Type.String(),
     amountCents: Type.Integer({ minimum: 0 }),
     currency: Type.String({ minLength: 3, maxLength: 3 }),
+    at: Type.String(),
+  }),
+});
+
+export const TransactionRecorded = defineEvent({
+  subject: 'payments.transaction.recorded',
+  version: 1,
+  description:
+    'Money moved: a subscription invoice or a ticket was paid, or a refund was issued (admin revenue analytics). ' +
+    'userId is absent once the member was erased (the ledger row is kept, pseudonymized).',
+  schema: Type.Object({
+    transactionId: Type.String(),
+    userId: Type.Optional(Type.String()),
+    kind: Type.Enum(['subscription', 'ticket', 'refund']),
+    amountCents: Type.Integer({ minimum: 0 }),
+    currency: Type.String({ minLength: 3, maxLength: 3 }),
+    provider: Type.Enum(['stripe', 'paypal']),
+    eventId: Type.Optional(Type.String()),
     at: Type.String(),
   }),
 });

@@ -1,25 +1,33 @@
-import { startTestService } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { paymentService } from '../src/app.js';
+import { type Harness, startPayments } from './fixtures.js';
 
 describe('payment service', () => {
-  let service: Awaited<ReturnType<typeof startTestService<typeof paymentService.config>>>;
+  let h: Harness;
 
   beforeAll(async () => {
-    service = await startTestService(paymentService);
+    h = await startPayments();
   });
   afterAll(async () => {
-    await service?.close();
+    await h?.close();
   });
 
   it('boots and reports ready', async () => {
-    const response = await service.app.inject({ method: 'GET', url: '/health/ready' });
+    const response = await h.app.inject({ method: 'GET', url: '/health/ready' });
     expect(response.statusCode).toBe(200);
   });
 
   it('describes its API', async () => {
-    const response = await service.app.inject({ method: 'GET', url: '/openapi.json' });
+    const response = await h.app.inject({ method: 'GET', url: '/openapi.json' });
     expect(response.statusCode).toBe(200);
-    expect(response.json().info.title).toBe('Payment service');
+    const spec = response.json();
+    expect(spec.info.title).toBe('Payment service');
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/payments/plans',
+        '/api/v1/payments/subscriptions',
+        '/api/v1/payments/webhooks/stripe',
+        '/api/v1/payments/invoices/{id}',
+      ]),
+    );
   });
 });
