@@ -174,3 +174,18 @@ export const ContentRestored = defineEvent({
   description: 'A moderator restored (or released) an item: visible again, its report count starts over.',
   schema: Type.Object(DecisionFields),
 });
+
+export const MemberReported = defineEvent({
+  subject: 'content.member.reported',
+  version: 1,
+  description:
+    'A member reported another member (behaviour rather than one post): the admin moderation queue reviews it. ' +
+    'One report per reporter and member until the case is decided.',
+  schema: Type.Object({
+    reportId: Type.String(),
+    userId: Type.String({ description: 'the reported member' }),
+    reporterId: Type.String(),
+    reason: Type.String({ maxLength: 1000 }),
+    at: Type.String({ format: 'date-time' }),
+  }),
+});

@@ -25,3 +25,25 @@ export const MessageCreated = defineEvent({
     createdAt: Type.String({ format: 'date-time' }),
   }),
 });
+
+export const MessageReported = defineEvent({
+  subject: 'messaging.message.reported',
+  version: 1,
+  description:
+    'A participant reported a message of a conversation; the message travels with the report for review only ' +
+    '(the admin service shows it to moderators of the case and nowhere else; erasure of either member removes it).',
+  schema: Type.Object({
+    reportId: Type.String(),
+    messageId: Type.String(),
+    conversationId: Type.String(),
+    senderId: Type.String(),
+    reporterId: Type.String(),
+    reason: Type.String({ maxLength: 1000 }),
+    message: Type.Object({
+      type: Type.Enum(['text', 'emoji', 'location', 'contact']),
+      body: Type.String(),
+      createdAt: Type.String({ format: 'date-time' }),
+    }),
+    at: Type.String({ format: 'date-time' }),
+  }),
+});
