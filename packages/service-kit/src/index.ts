@@ -4,6 +4,7 @@ export { MemoryBus } from './bus/memory.js';
 export { NatsBus } from './bus/nats.js';
 export { openBus } from './bus/open.js';
 export * from './bus/types.js';
+export { type ComputeOnceOptions, getOrComputeOnce } from './cache/compute-once.js';
 export { MemoryCache } from './cache/memory.js';
 export { openCache } from './cache/open.js';
 export { RedisCache } from './cache/redis.js';
