@@ -1,32 +1,47 @@
-import { defineService } from '@diaspora/service-kit';
+import { createUnitOfWork, defineService, userData } from '@diaspora/service-kit';
+import { openEngine } from './adapters/engines.js';
 import { searchConfig } from './config.js';
+import { Indexer } from './domain/indexer.js';
+import type { Stores } from './domain/ports.js';
+import { Searcher } from './domain/searcher.js';
 import { searchConsumers } from './events/consumers.js';
 import { searchRoutes } from './http/routes.js';
 import { migrations } from './store/migrations.js';
+import { searchStores } from './store/stores.js';
+import { exportMemberData } from './store/user-data.js';
 
-/**
- * The wiring, and nothing else: config, migrations, and one `setup` that builds the stores' unit of work, the
- * domain's use cases, and returns the parts the kit runs (services/event/src/app.ts is the full example).
- */
 export const searchService = defineService({
   name: 'search',
   openapi: {
     title: 'Search service',
-    description: 'The search service (scaffolded; no routes yet).',
-    version: '0.1.0',
+    description:
+      'Members, events and posts, indexed from the domain events of the services that own them: full text with ' +
+      'typo tolerance, filters, facets, geo, relevance for the viewer, suggestions; PostgreSQL, OpenSearch or ' +
+      'Elasticsearch behind one query model.',
+    version: '1.0.0',
   },
   config: searchConfig,
   migrations,
-  async setup() {
-    // As the service grows (each with the kit's API, see services/event/src/app.ts):
-    //   const uow = createUnitOfWork<Stores>(db, outbox, (q) => ({ ... }));  stores from store/, types in domain/ports.ts
-    //   grpc: [implement(searchV1.SearchService, searchGrpcHandlers(...), logger)]  once proto/search/v1 exists
-    //   userData: userData(uow, { export, erase })  once it keeps data about members (then add it to
-    //     USER_DATA_EXPORT_PEERS in deploy/helm/charts/user/values.yaml and docker-compose.yml)
-    //   chores: [every(...)], workers: [...]  from jobs/
+  async setup({ config, db, outbox, cache, cursors, logger }) {
+    const uow = createUnitOfWork<Stores>(db, outbox, searchStores);
+    const engine = await openEngine(config, db, logger);
+    await engine.prepare();
+    const indexer = new Indexer(uow, engine, cache);
+    const searcher = new Searcher(uow, engine, {
+      cursors,
+      cache,
+      cacheTtlMs: config.SEARCH_CACHE_TTL_SECONDS * 1000,
+      logger,
+    });
     return {
-      routes: (app) => searchRoutes(app),
-      consumers: searchConsumers(),
+      routes: (app) => searchRoutes(app, searcher),
+      consumers: searchConsumers(indexer),
+      userData: userData(uow, {
+        export: (userId) => exportMemberData(db, userId),
+        erase: (scope, userId) => indexer.erase(scope, userId),
+      }),
+      checks: { [`search-${engine.name}`]: () => engine.ping() },
+      close: () => engine.close(),
     };
   },
 });

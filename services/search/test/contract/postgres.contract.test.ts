@@ -1,0 +1,3 @@
+import { describeSearchContract } from './search-contract.js';
+
+describeSearchContract('postgres', () => ({ SEARCH_ENGINE: 'postgres' }));
