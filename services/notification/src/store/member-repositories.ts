@@ -131,14 +131,14 @@ export class PgMemberStore implements MemberStore {
   async upsert(m: Partial<MemberRecord> & { userId: string }): Promise<void> {
     await this.db.query(
       `INSERT INTO members (user_id, joined_at, arrived_at, time_zone, country, city, languages)
-       VALUES ($1, coalesce($2, now()), $3, coalesce($4, 'UTC'), $5, $6, coalesce($8, '{}'))
+       VALUES ($1, coalesce($2::timestamptz, now()), $3::date, coalesce($4, 'UTC'), $5, $6, coalesce($8::text[], '{}'))
        ON CONFLICT (user_id) DO UPDATE SET
          joined_at = coalesce($2, members.joined_at),
          arrived_at = CASE WHEN $7 THEN $3::date ELSE members.arrived_at END,
          time_zone = coalesce($4, members.time_zone),
          country = coalesce($5, members.country),
          city = coalesce($6, members.city),
-         languages = coalesce($8, members.languages)`,
+         languages = coalesce($8::text[], members.languages)`,
       [
         m.userId,
         m.joinedAt ?? null,
