@@ -1,32 +1,109 @@
-import { defineService } from '@diaspora/service-kit';
+import { createClient, userV1 } from '@diaspora/proto';
+import { createUnitOfWork, defineService, every, serviceSecret, userData } from '@diaspora/service-kit';
+import { DurableJobs } from '@diaspora/service-kit/jobs';
+import { AddressPolicy } from './adapters/address-policy.js';
+import { EnvelopeVault } from './adapters/vault.js';
+import { HttpWebhookSender } from './adapters/webhook-sender.js';
+import { UserContactMatcher } from './clients/user-contacts.js';
 import { integrationConfig } from './config.js';
+import { ContactDiscovery } from './domain/contacts.js';
+import type { Stores } from './domain/ports.js';
+import { type Publish, Webhooks } from './domain/webhooks.js';
 import { integrationConsumers } from './events/consumers.js';
-import { integrationRoutes } from './http/routes.js';
+import { contactRoutes } from './http/contact-routes.js';
+import { webhookRoutes } from './http/webhook-routes.js';
+import { JOB_SCHEMA } from './jobs/queues.js';
+import { integrationJobWorker } from './jobs/worker.js';
 import { migrations } from './store/migrations.js';
+import { openIntegrationStore } from './store/open.js';
 
-/**
- * The wiring, and nothing else: config, migrations, and one `setup` that builds the stores' unit of work, the
- * domain's use cases, and returns the parts the kit runs (services/event/src/app.ts is the full example).
- */
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
 export const integrationService = defineService({
   name: 'integration',
   openapi: {
     title: 'Integration service',
-    description: 'The integration service (scaffolded; no routes yet).',
-    version: '0.1.0',
+    description:
+      'Outbound webhooks (Standard Webhooks) for CRMs, ERPs and external databases, contact discovery by hashes, ' +
+      'and calendar sync (Apple over CalDAV, Google).',
+    version: '1.0.0',
   },
   config: integrationConfig,
   migrations,
-  async setup() {
-    // As the service grows (each with the kit's API, see services/event/src/app.ts):
-    //   const uow = createUnitOfWork<Stores>(db, outbox, (q) => ({ ... }));  stores from store/, types in domain/ports.ts
-    //   grpc: [implement(integrationV1.IntegrationService, integrationGrpcHandlers(...), logger)]  once proto/integration/v1 exists
-    //   userData: userData(uow, { export, erase })  once it keeps data about members (then add it to
-    //     USER_DATA_EXPORT_PEERS in deploy/helm/charts/user/values.yaml and docker-compose.yml)
-    //   chores: [every(...)], workers: [...]  from jobs/
+  async setup({ config, db, outbox, logger, cursors }) {
+    // Adapters: the integration store (PostgreSQL or MongoDB), secrets at rest, webhook delivery, durable jobs, peers.
+    const store = await openIntegrationStore(config, db);
+    const uow = createUnitOfWork<Stores>(db, outbox, () => ({}));
+    const vault = new EnvelopeVault(
+      serviceSecret({
+        service: 'integration',
+        name: 'INTEGRATION_ENCRYPTION_KEY',
+        given: config.INTEGRATION_ENCRYPTION_KEY,
+        dataDir: config.DATA_DIR,
+      }),
+      config.INTEGRATION_ENCRYPTION_PREVIOUS_KEYS,
+    );
+    // Private and loopback targets: for local tools in all-in-one (DATA_DIR), refused elsewhere unless configured.
+    const policy = new AddressPolicy({
+      allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? config.DATA_DIR !== undefined,
+    });
+    const sender = new HttpWebhookSender(policy, {
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      maxResponseBytes: config.WEBHOOK_MAX_RESPONSE_BYTES,
+    });
+    const jobs = new DurableJobs({
+      connectionString: config.DATABASE_URL,
+      schema: JOB_SCHEMA,
+      service: 'integration',
+      logger,
+      poolMax: 4,
+    });
+    const userClient = config.USER_GRPC_ADDR
+      ? createClient(userV1.UserService, config.USER_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS })
+      : undefined;
+    const publish: Publish = (definition, data) => uow.run((scope) => scope.publish(definition, data));
+
+    // Use cases.
+    const webhooks = new Webhooks({
+      store,
+      vault,
+      policy,
+      sender,
+      jobs: jobs.scheduler(db),
+      publish,
+      clock: () => new Date(),
+      disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
+    });
+    const contacts = new ContactDiscovery(new UserContactMatcher(userClient));
+
     return {
-      routes: (app) => integrationRoutes(app),
-      consumers: integrationConsumers(),
+      async routes(app) {
+        await webhookRoutes(app, { webhooks, cursors });
+        await contactRoutes(app, { contacts });
+      },
+      consumers: integrationConsumers({ webhooks }),
+      userData: userData(uow, {
+        export: (userId) => store.exportUser(userId),
+        erase: (_scope, userId) => store.eraseUser(userId),
+      }),
+      chores: [
+        every('webhook delivery log retention', HOUR, () =>
+          store.purgeDeliveriesBefore(new Date(Date.now() - config.WEBHOOK_LOG_RETENTION_DAYS * DAY)),
+        ),
+      ],
+      workers: [
+        integrationJobWorker(jobs, {
+          webhooks,
+          concurrency: config.WEBHOOK_CONCURRENCY,
+          pollingIntervalSeconds: config.JOB_POLL_SECONDS,
+        }),
+      ],
+      checks: { integrationStore: () => store.ping() },
+      async close() {
+        userClient?.close();
+        await store.close();
+      },
     };
   },
 });

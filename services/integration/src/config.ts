@@ -1,7 +1,25 @@
-import type { TProperties } from 'typebox';
+import { type TProperties, Type } from 'typebox';
 
-/**
- * The integration service's own settings, on top of the kit's base config (DATABASE_URL, BUS_URL, CACHE_URL,
- * CURSOR_SECRET, …). None yet; add each as `NAME: Type.String({ … })` with a default where one is sensible.
- */
-export const integrationConfig = {} satisfies TProperties;
+/** The integration service's own settings, on top of the kit's base config (DATABASE_URL, BUS_URL, …). */
+export const integrationConfig = {
+  /** Where the integration data lives: this service's PostgreSQL (all-in-one) or MongoDB (MONGO_URL). */
+  INTEGRATION_STORE: Type.Union([Type.Literal('postgres'), Type.Literal('mongodb')], { default: 'postgres' }),
+  MONGO_URL: Type.Optional(Type.String({ pattern: '^mongodb(\\+srv)?://' })),
+  /** Key material (32+ characters) wrapping the per-record data keys; generated under DATA_DIR in all-in-one. */
+  INTEGRATION_ENCRYPTION_KEY: Type.Optional(Type.String({ minLength: 32 })),
+  /** Earlier keys, still accepted for opening what they sealed (rotation; see the README). */
+  INTEGRATION_ENCRYPTION_PREVIOUS_KEYS: Type.Array(Type.String({ minLength: 32 }), { default: [] }),
+  /** Webhook targets on private/loopback addresses; defaults to allowed only with DATA_DIR (all-in-one). */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: Type.Optional(Type.Boolean()),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 60_000 }),
+  WEBHOOK_MAX_RESPONSE_BYTES: Type.Integer({ default: 65_536, minimum: 1024 }),
+  /** Failed attempts in a row, with a delivery's day of retries used up, that disable a subscription. */
+  WEBHOOK_DISABLE_AFTER_FAILURES: Type.Integer({ default: 8, minimum: 1 }),
+  /** Concurrent webhook attempts in one instance; a slow target occupies one of them, for its timeout at most. */
+  WEBHOOK_CONCURRENCY: Type.Integer({ default: 8, minimum: 1, maximum: 64 }),
+  WEBHOOK_LOG_RETENTION_DAYS: Type.Integer({ default: 30, minimum: 1 }),
+  JOB_POLL_SECONDS: Type.Number({ default: 1, minimum: 0.5 }),
+  /** Peers over gRPC: contact discovery (user) and event details for calendars (event). */
+  USER_GRPC_ADDR: Type.Optional(Type.String()),
+  EVENT_GRPC_ADDR: Type.Optional(Type.String()),
+} satisfies TProperties;

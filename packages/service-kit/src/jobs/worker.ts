@@ -26,6 +26,8 @@ export interface JobWork {
   cron?: Record<string, string>;
   pollingIntervalSeconds?: number;
   batchSize?: number;
+  /** Worker loops per queue in this instance (default 1): a slow job then holds up only its own loop. */
+  concurrency?: number;
 }
 
 /**
@@ -61,9 +63,10 @@ export class DurableJobs {
         started = (async () => {
           await boss.start();
           for (const [queue, handler] of Object.entries(work.handlers))
-            await boss.work(queue, options, async (jobs) => {
-              for (const job of jobs) await handler(job.data as never);
-            });
+            for (let loop = 0; loop < (work.concurrency ?? 1); loop++)
+              await boss.work(queue, options, async (jobs) => {
+                for (const job of jobs) await handler(job.data as never);
+              });
           const cron = work.cron ?? {};
           // A schedule dropped from the code must stop firing: nobody works its queue any more.
           for (const schedule of await boss.getSchedules())
