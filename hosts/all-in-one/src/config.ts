@@ -14,8 +14,17 @@ export const hostConfig = Type.Object({
   LOG_LEVEL: Type.String({ default: 'info' }),
   /** `pretty` for people at a terminal, `json` for machines; `auto` picks by whether stdout is a TTY. */
   LOG_FORMAT: Type.Enum(['auto', 'pretty', 'json'], { default: 'auto' }),
-  /** Serve GET /dev/outbox (mail and SMS captured by the local provider adapters). */
+  /**
+   * Serve GET /dev/outbox (mail and SMS captured by the local provider adapters, reset links included) to clients
+   * on this machine. Refused at boot with a GATEWAY_HOST beyond loopback.
+   */
   DEV_OUTBOX: Type.Boolean({ default: true }),
+  /** Proxies in front of the gateway whose X-Forwarded-For hops it keeps (addresses, CIDRs, `loopback`…). */
+  GATEWAY_TRUSTED_PROXIES: Type.Array(Type.String(), { default: [] }),
+  /** Strict-Transport-Security max-age the gateway sends, when TLS is terminated in front of it (0: none). */
+  GATEWAY_HSTS_MAX_AGE_SECONDS: Type.Integer({ default: 0, minimum: 0, maximum: 63_072_000 }),
+  /** Where people reach the API, for links in mail and calendars; derived from GATEWAY_HOST/PORT when unset. */
+  PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/\\S*[^\\s/])?$' })),
   /** Comma-separated subset of services to host (default: every service found). */
   SERVICES: Type.Optional(Type.Array(Type.String())),
 });

@@ -40,6 +40,9 @@ try {
     logLevel: config.LOG_LEVEL,
     loggerFor,
     devOutbox: config.DEV_OUTBOX,
+    gatewayTrustedProxies: config.GATEWAY_TRUSTED_PROXIES,
+    gatewayHstsMaxAgeSeconds: config.GATEWAY_HSTS_MAX_AGE_SECONDS,
+    ...(config.PUBLIC_BASE_URL ? { publicBaseUrl: config.PUBLIC_BASE_URL } : {}),
     ...(config.SERVICES ? { services: config.SERVICES } : {}),
   });
   const api = platform.gatewayUrl.replace('127.0.0.1', 'localhost');
@@ -63,7 +66,8 @@ try {
   process.stdout.write(`${lines.join('\n')}\n`);
   exitOnSignal(() => platform.stop(), { logger: log, timeoutMs: 20_000 });
 } catch (error) {
-  log.fatal({ err: error }, 'the platform could not start');
+  if (error instanceof ConfigError) console.error(error.message);
+  else log.fatal({ err: error }, 'the platform could not start');
   process.exitCode = 1;
   setTimeout(() => process.exit(1), 200).unref();
 }

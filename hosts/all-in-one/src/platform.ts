@@ -2,7 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureDatabase, freePort, startEmbeddedPostgres } from '@diaspora/embedded-postgres';
 import { createGateway } from '@diaspora/gateway';
-import { createLogger, createService, type Env, type Logger, openCache, type Service } from '@diaspora/service-kit';
+import {
+  ConfigError,
+  createLogger,
+  createService,
+  type Env,
+  isLoopback,
+  type Logger,
+  openCache,
+  type Service,
+} from '@diaspora/service-kit';
 import { discoverServices } from './discovery.js';
 import { ensureSigningKey } from './keys.js';
 
@@ -23,8 +32,13 @@ export interface AllInOneOptions {
   services?: string[];
   /** Extra environment for every service (tests lower BCRYPT_COST, say); wins over process env. */
   env?: Env;
-  /** Serve the local providers' captured mail/SMS at the gateway's GET /dev/outbox (default true). */
+  /** Serve the local providers' captured mail/SMS at the gateway's GET /dev/outbox (default true; loopback only). */
   devOutbox?: boolean;
+  /** Proxies in front of the gateway whose X-Forwarded-For hops it keeps. */
+  gatewayTrustedProxies?: string[];
+  gatewayHstsMaxAgeSeconds?: number;
+  /** Base of links in mail and calendars; default: the gateway's own address. */
+  publicBaseUrl?: string;
 }
 
 export interface RunningPlatform {
@@ -35,6 +49,12 @@ export interface RunningPlatform {
 }
 
 const BUS_URL = 'memory://all-in-one';
+
+/** The host name links use: people open `localhost`, not a wildcard bind address. */
+function linkHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '127.0.0.1' || host === '::1') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
 const CACHE_URL = 'memory://all-in-one';
 
 /**
@@ -43,6 +63,15 @@ const CACHE_URL = 'memory://all-in-one';
  * in-process, and the gateway configured from kong/kong.yml.
  */
 export async function startAllInOne(options: AllInOneOptions): Promise<RunningPlatform> {
+  const devOutbox = options.devOutbox ?? true;
+  if (devOutbox && !isLoopback(options.gateway.host))
+    throw new ConfigError(
+      `invalid configuration for the all-in-one host:\n  - DEV_OUTBOX: shows everyone's reset and verification ` +
+        `links, so it is served on a loopback GATEWAY_HOST only (got ${options.gateway.host}); set DEV_OUTBOX=false`,
+    );
+  // The gateway's port is fixed before services start, so their links (PUBLIC_BASE_URL) name where it listens.
+  const gatewayPort = options.gateway.port || (await freePort());
+  const publicBaseUrl = options.publicBaseUrl ?? `http://${linkHost(options.gateway.host)}:${gatewayPort}`;
   const loggerFor = options.loggerFor ?? ((service: string) => createLogger({ service, level: options.logLevel }));
   const log = loggerFor('all-in-one');
   const dataDir = resolve(options.root, options.dataDir);
@@ -83,9 +112,15 @@ export async function startAllInOne(options: AllInOneOptions): Promise<RunningPl
       const service = await createService(definition, {
         logger: loggerFor(name),
         env: {
+          // Links in mail and calendars name the gateway (the user service's own URL settings default to it here).
+          PUBLIC_APP_URL: publicBaseUrl,
+          PUBLIC_API_URL: publicBaseUrl,
           ...process.env,
+          PUBLIC_BASE_URL: publicBaseUrl,
           ...peers,
           HOST: '127.0.0.1',
+          // Only the gateway, on this machine, reaches the services: only its X-Forwarded-For is believed.
+          TRUSTED_PROXIES: 'loopback',
           HTTP_PORT: String(ports[i]!.http),
           GRPC_PORT: String(ports[i]!.grpc),
           LOG_LEVEL: options.logLevel,
@@ -120,10 +155,12 @@ export async function startAllInOne(options: AllInOneOptions): Promise<RunningPl
       onlyListedUpstreams: true,
       cache: gatewayCache,
       logger: loggerFor('gateway'),
-      devOutbox: options.devOutbox ?? true,
+      devOutbox,
+      trustedProxies: options.gatewayTrustedProxies ?? [],
+      hstsMaxAgeSeconds: options.gatewayHstsMaxAgeSeconds ?? 0,
     });
     stopList.push(() => gateway.close());
-    const gatewayUrl = await gateway.listen({ host: options.gateway.host, port: options.gateway.port });
+    const gatewayUrl = await gateway.listen({ host: options.gateway.host, port: gatewayPort });
     return { gatewayUrl, services, postgres: { port: postgresPort }, stop: stopAll };
   } catch (error) {
     await stopAll();
