@@ -141,7 +141,11 @@ export interface Harness {
 }
 
 /** The admin service on a fresh database, with fake user, content and event services over real gRPC. */
-export async function startAdmin(users: (FakeUser & { grants?: Grant[] })[] = [], env: Record<string, string> = {}) {
+export async function startAdmin(
+  users: (FakeUser & { grants?: Grant[] })[] = [],
+  env: Record<string, string> = {},
+  options: { listen?: boolean } = {},
+) {
   const items = new Map<string, FakeItem>();
   const roleAudit: userV1.RoleAuditEntry[] = [];
   const grants = new Map(users.map((user) => [user.id, user.grants ?? []]));
@@ -165,6 +169,7 @@ export async function startAdmin(users: (FakeUser & { grants?: Grant[] })[] = []
   );
   const peers = await startFakeContent(items);
   const service = await startTestService(adminService, {
+    listen: options.listen ?? false,
     env: {
       USER_GRPC_ADDR: fakeUsers.address,
       CONTENT_GRPC_ADDR: peers.address,

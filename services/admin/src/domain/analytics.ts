@@ -10,7 +10,14 @@ const METRICS: Record<ReportKind, string[]> = {
   growth: ['registrations'],
   engagement: ['posts', 'comments', 'likes', 'messages'],
   participation: ['eventRegistrations', 'checkIns', 'ratings', 'ratingPoints'],
-  revenue: ['subscriptionsActivated', 'subscriptionsCanceled', 'ticketsPaid', 'ticketRevenueCents'],
+  revenue: [
+    'subscriptionsActivated',
+    'subscriptionsCanceled',
+    'ticketsPaid',
+    'subscriptionRevenueCents',
+    'ticketRevenueCents',
+    'refundCents',
+  ],
 };
 
 export interface AnalyticsRequest {
@@ -104,11 +111,13 @@ export class Analytics {
   }
 }
 
+const MONEY = new Set(['subscriptionRevenueCents', 'ticketRevenueCents', 'refundCents']);
+
 /** Money is per currency: ticketRevenueCents becomes ticketRevenueCents_EUR, …_XOF. */
 const columnOf = (row: SeriesRow) => (row.currency ? `${row.metric}_${row.currency}` : row.metric);
 
 function columns(kind: ReportKind, rows: SeriesRow[]): string[] {
-  return [...new Set([...METRICS[kind].filter((metric) => metric !== 'ticketRevenueCents'), ...rows.map(columnOf)])];
+  return [...new Set([...METRICS[kind].filter((metric) => !MONEY.has(metric)), ...rows.map(columnOf)])];
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;

@@ -11,6 +11,7 @@ import {
   SubscriptionActivated,
   SubscriptionCanceled,
   TicketPaid,
+  TransactionRecorded,
   UserRegistered,
 } from '@diaspora/events';
 import { type Database, type EventConsumer, idempotentConsumer } from '@diaspora/service-kit';
@@ -115,9 +116,13 @@ export function analyticsConsumers(deps: { db: Database; uow: UnitOfWork }): Eve
       const day = dayOf(data.at);
       const place = await memberPlace(scope, data.userId);
       await scope.analytics.bump({ day, metric: 'ticketsPaid', place, amount: 1 });
+    }),
+    // Money from the ledger's own event: subscription invoices, tickets and refunds, per currency.
+    counting('transaction', TransactionRecorded, async (scope, data) => {
+      const place = data.userId ? await memberPlace(scope, data.userId) : {};
       await scope.analytics.bump({
-        day,
-        metric: 'ticketRevenueCents',
+        day: dayOf(data.at),
+        metric: data.kind === 'refund' ? 'refundCents' : `${data.kind}RevenueCents`,
         place,
         amount: data.amountCents,
         currency: data.currency.toUpperCase(),

@@ -49,7 +49,7 @@ export class PgAnalyticsStore implements AnalyticsStore {
     ].join(' ');
     const { rows } = await this.q.query<{ day: string; value: number }>(
       `SELECT to_char(d.day, 'YYYY-MM-DD') AS day, count(DISTINCT a.user_id)::int AS value
-       FROM generate_series(${from}::date, ${to}::date, interval '1 day') AS d(day)
+       FROM generate_series(${from}::date, ${to}::date, interval '1 day') AS g(at) CROSS JOIN LATERAL (SELECT g.at::date AS day) d
        LEFT JOIN active_days a ON a.day > d.day - ${window}::int AND a.day <= d.day ${placeSql}
        GROUP BY d.day ORDER BY d.day`,
       params.values,
