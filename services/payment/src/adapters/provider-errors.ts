@@ -1,21 +1,24 @@
-import { Problem, problems } from '@diaspora/service-kit';
+import { isUnavailableError, Problem, problems } from '@diaspora/service-kit';
 
 /**
- * A provider call that failed: unreachable, timed out or a 5xx is 503 (the member may retry, nothing was
- * written on our side); a refusal of our request is 502 (a configuration problem the operator must see).
- * Provider messages are logged by the caller, never shown.
+ * A provider call that failed: unreachable, timed out, rate-limited or a 5xx is 503 (the member may retry,
+ * nothing was written on our side); a refusal of our request (4xx) is 502 — a configuration problem the operator
+ * must see, not something a retry fixes. Provider messages stay in the cause (logged), never in the answer.
+ * Anything else is a bug and stays what it is (a 500).
  */
-export function providerProblem(error: unknown, provider: string): Problem {
+export function providerProblem(error: unknown, provider: string): unknown {
   if (error instanceof Problem) return error;
   const status = (error as { statusCode?: number }).statusCode;
   const type = (error as { type?: string }).type;
-  const unreachable =
+  if (
     type === 'StripeConnectionError' ||
     type === 'StripeAPIError' ||
-    status === undefined ||
-    status === 429 ||
-    status >= 500;
-  return unreachable
-    ? problems.unavailable(`The payment provider (${provider}) cannot be reached; retry shortly.`)
-    : new Problem(502, { detail: `The payment provider (${provider}) refused the request.`, cause: error });
+    type === 'StripeRateLimitError' ||
+    (typeof status === 'number' && (status === 429 || status >= 500)) ||
+    isUnavailableError(error)
+  )
+    return problems.unavailable(`The payment provider (${provider}) cannot be reached; retry shortly.`);
+  if (typeof status === 'number' && status >= 400)
+    return new Problem(502, { detail: `The payment provider (${provider}) refused the request.`, cause: error });
+  return error;
 }
