@@ -12,6 +12,9 @@ const CommunityFields = {
   residenceCity: Type.String(),
   languages: Type.Array(Type.String()),
   domains: Type.Array(Type.String()),
+  arrivedAt: Type.Optional(
+    Type.String({ format: 'date', description: 'arrival in the country of residence; visibility in privacy' }),
+  ),
   privacy: Type.Optional(PrivacySchema),
 };
 

@@ -5,6 +5,7 @@ import {
   ConfigError,
   createUnitOfWork,
   defineService,
+  every,
   loadPrivateKey,
   loadPublicKey,
   type PollingWorker,
@@ -24,11 +25,13 @@ import { BcryptHasher, JwtIssuer } from './domain/credentials.js';
 import { GdprService } from './domain/gdpr.js';
 import { GovernanceService } from './domain/governance.js';
 import { LoginThrottle } from './domain/login-throttle.js';
+import { MemberDirectory } from './domain/members.js';
 import { OAuthLoginService } from './domain/oauth-login.js';
 import { checkPassword } from './domain/password-policy.js';
 import { ProfileService } from './domain/profile.js';
 import { SocialService } from './domain/social.js';
 import { SocialQueries } from './domain/social-queries.js';
+import { SuspensionService } from './domain/suspension.js';
 import { VerificationService } from './domain/verification.js';
 import { paymentConsumers } from './events/consumers.js';
 import { userGrpcHandlers } from './grpc/handlers.js';
@@ -68,7 +71,8 @@ function superuserSettings(config: { SUPERUSER_EMAIL?: string | undefined; SUPER
   return { email: email!, password: password! };
 }
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 export const userService = defineService({
   name: 'user',
@@ -130,7 +134,9 @@ export const userService = defineService({
     const profiles = new ProfileService(uow);
     const social = new SocialService(uow);
     const socialQueries = new SocialQueries(uow, profiles, cursors);
-    const governance = new GovernanceService(uow, profiles);
+    const governance = new GovernanceService(uow, profiles, cursors);
+    const members = new MemberDirectory(uow, profiles, cursors);
+    const suspensions = new SuspensionService(uow, logger);
     const accountSecurity = new AccountSecurityService(
       uow,
       passwords,
@@ -184,12 +190,19 @@ export const userService = defineService({
         await accountRoutes(app, accountSecurity, gdpr);
         await jwksRoutes(app, keys.map(toPublicJwk));
       },
-      grpc: [implement(userV1.UserService, userGrpcHandlers(uow, profiles, socialQueries), logger)],
+      grpc: [
+        implement(
+          userV1.UserService,
+          userGrpcHandlers({ uow, profiles, social: socialQueries, members, suspensions, governance }),
+          logger,
+        ),
+      ],
       // This service's own section of the archive. Its erasure is not event-driven: DELETE /me anonymizes the
       // account in the request, then publishes users.user.deleted for the others.
       userData: userData(uow, { export: async (userId) => (await gdpr.ownData(userId)) ?? {} }),
       consumers: paymentConsumers(db, uow),
       workers,
+      chores: [every('lift expired suspensions', MINUTE, () => suspensions.liftExpired())],
       checks,
       async close() {
         exportPeers.close();

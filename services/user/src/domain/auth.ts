@@ -4,7 +4,7 @@ import { hashRefreshToken, newRefreshToken } from './credentials.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { checkPassword } from './password-policy.js';
 import { type AccessTokenIssuer, EmailTakenError, type PasswordHasher, type Scope, type UnitOfWork } from './ports.js';
-import { communityFields, normalizeProfile, type ProfileFields, type UserRecord } from './user.js';
+import { accountSuspended, communityFields, normalizeProfile, type ProfileFields, type UserRecord } from './user.js';
 import { ownView } from './views.js';
 
 export interface ClientInfo {
@@ -16,6 +16,8 @@ export interface RegisterInput extends Omit<ProfileFields, 'bio' | 'avatarUrl'> 
   email: string;
   password: string;
   bio?: string;
+  timeZone?: string;
+  arrivedAt?: string;
 }
 
 export interface AuthResult {
@@ -56,6 +58,8 @@ export class AuthService {
       residenceCity: input.residenceCity,
       languages: input.languages,
       domains: input.domains,
+      ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+      ...(input.arrivedAt ? { arrivedAt: input.arrivedAt } : {}),
     });
     errors.push(...checkPassword(input.password, { email, displayName: fields.displayName }));
     if (errors.length) throw problems.validation(errors);
@@ -108,6 +112,9 @@ export class AuthService {
   async refresh(refreshToken: string, client: ClientInfo): Promise<AuthResult> {
     const outcome = await this.deps.uow.run(async (scope) => {
       const current = await scope.sessions.findForUpdate(hashRefreshToken(refreshToken));
+      // Suspension revoked the member's tokens: say why rather than "invalid".
+      const owner = current && (await scope.users.findById(current.userId));
+      if (owner?.status === 'suspended') return { kind: 'suspended' as const, user: owner };
       if (!current || current.revokedAt) return { kind: 'invalid' as const };
       if (current.rotatedAt) {
         await scope.sessions.revokeFamily(current.familyId, 'refresh-token-reuse');
@@ -123,6 +130,7 @@ export class AuthService {
     if (outcome.kind === 'reused') {
       throw invalidRefresh('This refresh token was already used; the session has been revoked. Sign in again.');
     }
+    if (outcome.kind === 'suspended') throw accountSuspended(outcome.user);
     if (outcome.kind === 'invalid') throw invalidRefresh();
     return outcome.result;
   }
@@ -146,6 +154,7 @@ export class AuthService {
     familyId: string,
     client: ClientInfo,
   ): Promise<AuthResult> {
+    if (user.status === 'suspended') throw accountSuspended(user);
     const { token, hash } = newRefreshToken();
     await scope.sessions.create({
       id: newId('rtk'),

@@ -1,6 +1,7 @@
 import { RoleAppointed, RoleRevoked, TierChanged } from '@diaspora/events';
-import { newId, problems } from '@diaspora/service-kit';
+import { type CursorCodec, cursorBinding, newId, problems } from '@diaspora/service-kit';
 import { publishRegistered } from './auth.js';
+import { idPage } from './paging.js';
 import { type AssignmentRecord, RoleTakenError, type Scope, type UnitOfWork } from './ports.js';
 import type { ProfileService } from './profile.js';
 import type { GovernanceRole } from './user.js';
@@ -32,6 +33,7 @@ export class GovernanceService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly profiles: ProfileService,
+    private readonly cursors: CursorCodec,
   ) {}
 
   private async authority(actorId: string) {
@@ -87,6 +89,28 @@ export class GovernanceService {
       const user = views.get(assignment.userId);
       return user ? [{ ...assignmentView(assignment), user }] : [];
     });
+  }
+
+  /**
+   * The role audit newest first: one member's appointments and revocations, or everyone's (`userId` null). Who
+   * may read which is the caller's business (the admin service scopes it before asking).
+   */
+  async auditPage(userId: string | null, pageSize: number, pageToken: string) {
+    const binding = cursorBinding('role-audit', userId ?? '*');
+    const fetch = (after: string | null, limit: number) => this.uow.read.roles.auditPage(userId, { after, limit });
+    const { items, nextCursor } = await idPage(this.cursors, binding, pageToken, pageSize, fetch, (entry) => entry.id);
+    return {
+      entries: items.map((entry) => ({
+        at: entry.at.toISOString(),
+        actorId: entry.actorId,
+        action: entry.action,
+        userId: entry.userId,
+        role: entry.role,
+        country: entry.country ?? '',
+        city: entry.city ?? '',
+      })),
+      nextPageToken: nextCursor ?? '',
+    };
   }
 
   private appoint(

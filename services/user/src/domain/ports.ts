@@ -1,6 +1,7 @@
 import type { Scope as KitScope, UnitOfWork as KitUnitOfWork } from '@diaspora/service-kit';
 import type { ExportStore, IdentityStore, TokenStore } from './account-ports.js';
-import type { GraphStore } from './graph-ports.js';
+import type { GraphStore, IdPage } from './graph-ports.js';
+import type { MemberStore } from './member-ports.js';
 import type { ProfileChanges, ProfileFields, RoleAssignment, UserRecord } from './user.js';
 
 export interface NewUser extends ProfileFields {
@@ -9,6 +10,9 @@ export interface NewUser extends ProfileFields {
   /** Null for accounts created through an OAuth provider. */
   passwordHash: string | null;
   emailVerified?: boolean;
+  /** IANA name; "UTC" when not given. */
+  timeZone?: string;
+  arrivedAt?: string | null;
 }
 
 /** Reads skip erased accounts: an erased member no longer exists for anyone. */
@@ -85,6 +89,17 @@ export interface AssignmentRecord extends RoleAssignment {
   appointedAt: Date;
 }
 
+export interface RoleAuditRecord {
+  id: string;
+  at: Date;
+  actorId: string;
+  action: 'appointed' | 'revoked';
+  userId: string;
+  role: RoleAssignment['role'];
+  country: string | null;
+  city: string | null;
+}
+
 export interface RoleStore {
   /** Throws `RoleTakenError` when the user already holds this role. */
   appoint(assignment: Omit<AssignmentRecord, 'appointedAt'>): Promise<AssignmentRecord>;
@@ -94,6 +109,8 @@ export interface RoleStore {
   activeOf(userId: string): Promise<AssignmentRecord[]>;
   audit(entry: { action: 'appointed' | 'revoked'; assignment: AssignmentRecord; actorId: string }): Promise<void>;
   auditOf(userId: string): Promise<Record<string, unknown>[]>;
+  /** The audit newest first (descending id, continuing strictly before `after`); one member's, or everyone's. */
+  auditPage(userId: string | null, page: IdPage): Promise<RoleAuditRecord[]>;
   /** Records the latest known state of one subscription; false when an as-new or newer event was applied. */
   recordSubscription(entry: { subscriptionId: string; userId: string; active: boolean; at: Date }): Promise<boolean>;
   hasActiveSubscription(userId: string): Promise<boolean>;
@@ -105,6 +122,7 @@ export interface Stores {
   users: UserStore;
   sessions: SessionStore;
   graph: GraphStore;
+  members: MemberStore;
   roles: RoleStore;
   tokens: TokenStore;
   identities: IdentityStore;

@@ -1,7 +1,14 @@
 import { UserProfileUpdated } from '@diaspora/events';
 import { problems } from '@diaspora/service-kit';
 import type { Scope, UnitOfWork } from './ports.js';
-import { communityFields, normalizeProfile, type ProfileChanges, type UserRecord } from './user.js';
+import {
+  communityFields,
+  type Discoverability,
+  normalizeProfile,
+  type Privacy,
+  type ProfileChanges,
+  type UserRecord,
+} from './user.js';
 import { ownView, type PublicView, publicView, type ViewerRelation } from './views.js';
 
 /** Publishes users.profile.updated with the full community view after a change (privacy included). */
@@ -15,6 +22,14 @@ export async function publishProfileUpdated(scope: Scope, user: UserRecord, chan
   });
 }
 
+/** A profile change as members make it: visibility and discoverability settings both under `privacy`. */
+export type ProfileInput = Omit<ProfileChanges, 'privacy' | 'discoverability'> & {
+  privacy?: Partial<Privacy & Discoverability>;
+};
+
+const definedOnly = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+
 export class ProfileService {
   constructor(private readonly uow: UnitOfWork) {}
 
@@ -24,13 +39,22 @@ export class ProfileService {
     return { ...ownView(user), counts: await this.uow.read.graph.counts(userId) };
   }
 
-  async update(userId: string, input: ProfileChanges) {
-    const { fields, errors } = normalizeProfile(input);
+  async update(userId: string, input: ProfileInput) {
+    const { privacy, ...rest } = input;
+    const { findableByEmail, findableByPhone, ...visibility } = privacy ?? {};
+    const discoverability = definedOnly({ findableByEmail, findableByPhone });
+    const { fields, errors } = normalizeProfile({
+      ...rest,
+      ...(privacy && Object.keys(visibility).length ? { privacy: visibility } : {}),
+      ...(Object.keys(discoverability).length ? { discoverability } : {}),
+    });
     if (errors.length) throw problems.validation(errors);
     const user = await this.uow.run(async (scope) => {
       const updated = await scope.users.updateProfile(userId, fields);
       if (!updated) throw problems.notFound('user');
-      await publishProfileUpdated(scope, updated, Object.keys(fields));
+      // Discoverability is set under `privacy` by the member, and named so in the event.
+      const changed = Object.keys(fields).map((key) => (key === 'discoverability' ? 'privacy' : key));
+      await publishProfileUpdated(scope, updated, [...new Set(changed)]);
       return updated;
     });
     return { ...ownView(user), counts: await this.uow.read.graph.counts(userId) };

@@ -27,6 +27,7 @@ export function publicView(user: UserRecord, relation: ViewerRelation) {
     ...(user.coordinates && show('coordinates') ? { coordinates: { ...user.coordinates } } : {}),
     ...(show('languages') ? { languages: user.languages } : {}),
     ...(show('domains') ? { domains: user.domains } : {}),
+    ...(user.arrivedAt && show('arrivedAt') ? { arrivedAt: user.arrivedAt } : {}),
     roles: user.roles,
     tier: user.tier,
     createdAt: user.createdAt.toISOString(),
@@ -35,7 +36,10 @@ export function publicView(user: UserRecord, relation: ViewerRelation) {
 
 export type PublicView = ReturnType<typeof publicView>;
 
-/** The owner's view: every field, plus contact data, verification state and privacy settings. */
+/**
+ * The owner's view: every field, plus contact data, verification state, time zone and privacy settings (per-field
+ * visibility and whether others may find them by email or phone).
+ */
 export function ownView(user: UserRecord) {
   return {
     ...publicView(user, 'self'),
@@ -44,7 +48,8 @@ export function ownView(user: UserRecord) {
     ...(user.phone ? { phone: user.phone } : {}),
     phoneVerified: user.phoneVerified,
     hasPassword: user.passwordHash !== null,
-    privacy: { ...user.privacy },
+    timeZone: user.timeZone,
+    privacy: { ...user.privacy, ...user.discoverability },
     whoCanMessage: user.whoCanMessage,
     updatedAt: user.updatedAt.toISOString(),
   };

@@ -1,13 +1,18 @@
 import type { userV1 } from '@diaspora/proto';
-import { Problem, problems } from '@diaspora/service-kit';
+import { problems } from '@diaspora/service-kit';
+import type { GovernanceService } from '../domain/governance.js';
+import type { MemberDirectory } from '../domain/members.js';
 import type { UnitOfWork } from '../domain/ports.js';
 import type { ProfileService } from '../domain/profile.js';
 import type { RelatedKind, SocialQueries } from '../domain/social-queries.js';
+import type { SuspensionService } from '../domain/suspension.js';
 import type { PublicView } from '../domain/views.js';
 
 const MAX_BATCH = 100;
 const DEFAULT_PAGE = 500;
 const MAX_PAGE = 1000;
+const DEFAULT_SEARCH_PAGE = 20;
+const MAX_SEARCH_PAGE = 100;
 
 /** The proto's User: hidden fields stay unset (optional) or empty (repeated). */
 function toGrpcUser(view: PublicView): userV1.User {
@@ -38,15 +43,24 @@ function pageSize(requested: number): number {
   return requested;
 }
 
-const notYet = async (): Promise<never> => {
-  throw new Problem(501, { detail: 'not implemented yet' });
-};
+/** Admin listings: 1..100, default 20. */
+function searchPageSize(requested: number): number {
+  if (!requested) return DEFAULT_SEARCH_PAGE;
+  if (requested < 1 || requested > MAX_SEARCH_PAGE) {
+    throw problems.badRequest(`page_size must be 1..${MAX_SEARCH_PAGE}`);
+  }
+  return requested;
+}
 
-export function userGrpcHandlers(
-  uow: UnitOfWork,
-  profiles: ProfileService,
-  social: SocialQueries,
-): userV1.UserServiceHandlers {
+export function userGrpcHandlers(deps: {
+  uow: UnitOfWork;
+  profiles: ProfileService;
+  social: SocialQueries;
+  members: MemberDirectory;
+  suspensions: SuspensionService;
+  governance: GovernanceService;
+}): userV1.UserServiceHandlers {
+  const { uow, profiles, social, members, suspensions, governance } = deps;
   const related = (kind: RelatedKind) => async (request: userV1.ListRelatedIdsRequest) =>
     social.relatedIds(kind, required(request.userId, 'user_id'), pageSize(request.pageSize), request.pageToken);
 
@@ -87,12 +101,49 @@ export function userGrpcHandlers(
     async getRelationship(request) {
       return social.relationship(required(request.viewerId, 'viewer_id'), required(request.targetId, 'target_id'));
     },
-    // Declared in the contract, being implemented next: callers get an honest UNIMPLEMENTED until then.
-    getContactInfo: notYet,
-    listMemberIds: notYet,
-    matchContactHashes: notYet,
-    searchMembers: notYet,
-    setSuspension: notYet,
-    listRoleAudit: notYet,
+    async getContactInfo(request) {
+      return members.contactInfo(required(request.userId, 'user_id'));
+    },
+    async listMemberIds(request) {
+      return members.communityIds(
+        {
+          residenceCountry: required(request.residenceCountry, 'residence_country'),
+          residenceCity: request.residenceCity,
+          originCountry: request.originCountry,
+          domains: request.domains,
+        },
+        pageSize(request.pageSize),
+        request.pageToken,
+      );
+    },
+    async matchContactHashes(request) {
+      const matches = await members.matchContacts(
+        required(request.viewerId, 'viewer_id'),
+        request.emailHashes,
+        request.phoneHashes,
+      );
+      return { matches };
+    },
+    async searchMembers(request) {
+      return members.search(
+        required(request.actorId, 'actor_id'),
+        request,
+        searchPageSize(request.pageSize),
+        request.pageToken,
+      );
+    },
+    async setSuspension(request) {
+      const member = await suspensions.set({
+        actorId: required(request.actorId, 'actor_id'),
+        userId: required(request.userId, 'user_id'),
+        suspended: request.suspended,
+        reason: request.reason,
+        until: request.until,
+      });
+      return { member };
+    },
+    async listRoleAudit(request) {
+      return governance.auditPage(request.userId || null, searchPageSize(request.pageSize), request.pageToken);
+    },
   };
 }

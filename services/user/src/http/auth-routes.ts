@@ -30,9 +30,10 @@ export async function authRoutes(app: HttpApp, auth: AuthService): Promise<void>
         summary: 'Sign in with email and password',
         description:
           'Wrong email and wrong password get the same 401 answer. Repeated failures lock the account and the IP ' +
-          'for a growing time (429 with Retry-After), whether or not the account exists.',
+          'for a growing time (429 with Retry-After), whether or not the account exists. A suspended ' +
+          'account gets 403 `account-suspended` (after a correct password).',
         body: LoginBody,
-        response: { 200: AuthResponse, ...problemResponses(400, 401, 429) },
+        response: { 200: AuthResponse, ...problemResponses(400, 401, 403, 429) },
       },
     },
     async (request) => auth.login(request.body.email, request.body.password, clientInfo(request)),
@@ -44,9 +45,11 @@ export async function authRoutes(app: HttpApp, auth: AuthService): Promise<void>
       schema: {
         tags,
         summary: 'Exchange a refresh token for a new token pair',
-        description: 'Each refresh token works once; reusing one revokes its whole session.',
+        description:
+          'Each refresh token works once; reusing one revokes its whole session. A suspended account gets 403 ' +
+          '`account-suspended`.',
         body: RefreshBody,
-        response: { 200: AuthResponse, ...problemResponses(400, 401) },
+        response: { 200: AuthResponse, ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => auth.refresh(request.body.refreshToken, clientInfo(request)),

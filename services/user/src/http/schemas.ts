@@ -21,13 +21,35 @@ const PrivacyFields = {
   coordinates: Visibility,
   languages: Visibility,
   domains: Visibility,
+  arrivedAt: Visibility,
 };
-export const Privacy = Type.Object(PrivacyFields, {
-  description: 'Who sees each field: public (everyone), connections, or private (only you).',
+const DiscoveryFields = {
+  findableByEmail: Type.Boolean({ description: 'members who have your email in their contacts may find you' }),
+  findableByPhone: Type.Boolean({ description: 'members who have your (verified) phone number may find you' }),
+};
+export const Privacy = Type.Object(
+  { ...PrivacyFields, ...DiscoveryFields },
+  {
+    description:
+      'Who sees each field: public (everyone), connections, or private (only you); and whether members may find ' +
+      'you by your email or phone number (contact discovery).',
+  },
+);
+const PrivacyPatch = Type.Partial(
+  Type.Object({ ...PrivacyFields, ...DiscoveryFields }, { additionalProperties: false }),
+  {
+    additionalProperties: false,
+    minProperties: 1,
+  },
+);
+const TimeZone = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: 'IANA time zone, e.g. Europe/Paris (default UTC)',
 });
-const PrivacyPatch = Type.Partial(Type.Object(PrivacyFields, { additionalProperties: false }), {
-  additionalProperties: false,
-  minProperties: 1,
+const ArrivedAt = Type.String({
+  format: 'date',
+  description: 'When you arrived in your country of residence (YYYY-MM-DD, not in the future)',
 });
 export const MessagePolicy = Type.Enum(['everyone', 'followers', 'connections', 'nobody'], {
   description: 'Who may start a conversation with you.',
@@ -55,6 +77,7 @@ export const PublicUser = Type.Object({
   coordinates: Type.Optional(Coordinates),
   languages: Type.Optional(Type.Array(Type.String())),
   domains: Type.Optional(Type.Array(Type.String())),
+  arrivedAt: Type.Optional(Type.String({ format: 'date' })),
   roles: Type.Array(Type.Enum([...ROLES])),
   tier: Type.Enum(['free', 'premium']),
   createdAt: IsoDateTimeSchema,
@@ -67,6 +90,7 @@ export const OwnProfile = Type.Object({
   phone: Type.Optional(Type.String()),
   phoneVerified: Type.Boolean(),
   hasPassword: Type.Boolean({ description: 'false for accounts created through a sign-in provider' }),
+  timeZone: Type.String({ description: 'IANA time zone (notifications and quiet hours use it)' }),
   privacy: Privacy,
   whoCanMessage: MessagePolicy,
   updatedAt: IsoDateTimeSchema,
@@ -100,6 +124,8 @@ export const RegisterBody = Type.Object(
     languages: Languages,
     domains: Type.Optional(Domains),
     bio: Type.Optional(Bio),
+    timeZone: Type.Optional(TimeZone),
+    arrivedAt: Type.Optional(ArrivedAt),
   },
   { additionalProperties: false },
 );
@@ -136,6 +162,8 @@ export const ProfilePatch = Type.Object(
     languages: Type.Optional(Languages),
     domains: Type.Optional(Domains),
     coordinates: Type.Optional(Type.Union([Coordinates, Type.Null()])),
+    timeZone: Type.Optional(TimeZone),
+    arrivedAt: Type.Optional(Type.Union([ArrivedAt, Type.Null()])),
     privacy: Type.Optional(PrivacyPatch),
     whoCanMessage: Type.Optional(MessagePolicy),
   },

@@ -214,4 +214,63 @@ export const migrations: Migration[] = [
       CREATE INDEX export_jobs_user ON export_jobs (user_id, created_at DESC);`,
     down: 'DROP TABLE export_jobs;',
   },
+  {
+    id: '0007_contact_discovery_and_suspension',
+    up: `
+      CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+      ALTER TABLE users
+        ADD COLUMN time_zone text NOT NULL DEFAULT 'UTC',
+        ADD COLUMN arrived_at date,
+        ADD COLUMN findable_by_email boolean NOT NULL DEFAULT true,
+        ADD COLUMN findable_by_phone boolean NOT NULL DEFAULT false,
+        ADD COLUMN email_sha256 text,
+        ADD COLUMN phone_sha256 text,
+        ADD COLUMN status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended')),
+        ADD COLUMN suspension_reason text,
+        ADD COLUMN suspended_until timestamptz,
+        ADD COLUMN suspended_by text,
+        ADD COLUMN suspended_at timestamptz,
+        ADD CONSTRAINT users_suspension_fields CHECK (
+          (status = 'suspended') = (suspension_reason IS NOT NULL AND suspended_by IS NOT NULL)
+          AND (status = 'suspended' OR suspended_until IS NULL));
+
+      -- Contact discovery compares SHA-256 hex digests of the trimmed lower-cased email and of the E.164 phone.
+      -- A trigger keeps them in step with every write of email or phone, whichever code path makes it.
+      CREATE FUNCTION users_contact_hashes() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        NEW.email_sha256 := encode(sha256(convert_to(lower(btrim(NEW.email)), 'UTF8')), 'hex');
+        NEW.phone_sha256 := CASE WHEN NEW.phone IS NULL THEN NULL
+          ELSE encode(sha256(convert_to(NEW.phone, 'UTF8')), 'hex') END;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER users_contact_hashes BEFORE INSERT OR UPDATE OF email, phone ON users
+        FOR EACH ROW EXECUTE FUNCTION users_contact_hashes();
+      UPDATE users SET email = email;
+
+      CREATE INDEX users_email_sha256 ON users (email_sha256) WHERE deleted_at IS NULL;
+      CREATE INDEX users_phone_sha256 ON users (phone_sha256) WHERE deleted_at IS NULL AND phone_verified;
+      -- Community member lists (new-event alerts), paged by id.
+      CREATE INDEX users_active_by_country ON users (residence_country, id)
+        WHERE deleted_at IS NULL AND status = 'active';
+      CREATE INDEX users_active_by_city ON users (residence_country, lower(residence_city), id)
+        WHERE deleted_at IS NULL AND status = 'active';
+      -- Admin member search: word prefixes of the name (' ' || name LIKE '% word%'), email prefixes.
+      CREATE INDEX users_name_trgm ON users USING gin ((' ' || lower(display_name)) gin_trgm_ops)
+        WHERE deleted_at IS NULL;
+      CREATE INDEX users_email_prefix ON users (email text_pattern_ops) WHERE deleted_at IS NULL;
+      CREATE INDEX users_suspension_end ON users (suspended_until) WHERE status = 'suspended';
+
+      CREATE INDEX role_audit_newest ON role_audit (user_id, id);`,
+    down: `
+      DROP INDEX role_audit_newest;
+      DROP INDEX users_suspension_end, users_email_prefix, users_name_trgm, users_active_by_city,
+        users_active_by_country, users_phone_sha256, users_email_sha256;
+      DROP TRIGGER users_contact_hashes ON users;
+      DROP FUNCTION users_contact_hashes();
+      ALTER TABLE users DROP CONSTRAINT users_suspension_fields, DROP COLUMN time_zone, DROP COLUMN arrived_at,
+        DROP COLUMN findable_by_email, DROP COLUMN findable_by_phone, DROP COLUMN email_sha256,
+        DROP COLUMN phone_sha256, DROP COLUMN status, DROP COLUMN suspension_reason, DROP COLUMN suspended_until,
+        DROP COLUMN suspended_by, DROP COLUMN suspended_at;`,
+  },
 ];

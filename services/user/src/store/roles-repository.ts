@@ -1,5 +1,6 @@
 import { isUniqueViolation, newId, type Queryable } from '@diaspora/service-kit';
-import { type AssignmentRecord, type RoleStore, RoleTakenError } from '../domain/ports.js';
+import type { IdPage } from '../domain/graph-ports.js';
+import { type AssignmentRecord, type RoleAuditRecord, type RoleStore, RoleTakenError } from '../domain/ports.js';
 import type { RoleAssignment } from '../domain/user.js';
 
 const COLUMNS = 'id, user_id, role, country, city, appointed_by, appointed_at';
@@ -102,6 +103,25 @@ export class PgRoleStore implements RoleStore {
       [userId],
     );
     return rows;
+  }
+
+  async auditPage(userId: string | null, page: IdPage): Promise<RoleAuditRecord[]> {
+    const { rows } = await this.db.query(
+      `SELECT id, at, actor_id, action, user_id, role, country, city FROM role_audit
+       WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR id < $2)
+       ORDER BY id DESC LIMIT $3`,
+      [userId, page.after, page.limit],
+    );
+    return rows.map((row) => ({
+      id: row.id as string,
+      at: row.at as Date,
+      actorId: row.actor_id as string,
+      action: row.action as RoleAuditRecord['action'],
+      userId: row.user_id as string,
+      role: row.role as RoleAuditRecord['role'],
+      country: row.country as string | null,
+      city: row.city as string | null,
+    }));
   }
 
   async recordSubscription(entry: { subscriptionId: string; userId: string; active: boolean; at: Date }) {

@@ -2,6 +2,7 @@ import type { Queryable } from '@diaspora/service-kit';
 import type { Stores } from '../domain/ports.js';
 import { PgExportStore, PgIdentityStore, PgTokenStore } from './account-repository.js';
 import { PgGraphStore } from './graph-repository.js';
+import { PgMemberStore } from './members-repository.js';
 import { PgRoleStore } from './roles-repository.js';
 import { PgSessionStore } from './sessions-repository.js';
 import { PgUserStore } from './users-repository.js';
@@ -12,6 +13,7 @@ export function userStores(q: Queryable): Stores {
     users: new PgUserStore(q),
     sessions: new PgSessionStore(q),
     graph: new PgGraphStore(q),
+    members: new PgMemberStore(q),
     roles: new PgRoleStore(q),
     tokens: new PgTokenStore(q),
     identities: new PgIdentityStore(q),

@@ -1,11 +1,18 @@
 import { isUniqueViolation, type Queryable, SqlParams } from '@diaspora/service-kit';
 import { EmailTakenError, type NewUser, PhoneTakenError, type UserStore } from '../domain/ports.js';
-import { DEFAULT_PRIVACY, type Privacy, type ProfileChanges, type UserRecord } from '../domain/user.js';
+import {
+  DEFAULT_PRIVACY,
+  type Discoverability,
+  type Privacy,
+  type ProfileChanges,
+  type UserRecord,
+} from '../domain/user.js';
 
 // Active appointments ride along with every read: tokens and views need them, and the index makes it cheap.
-const COLUMNS = `id, email, email_verified, phone, phone_verified, password_hash, display_name, bio, avatar_url,
+export const COLUMNS = `id, email, email_verified, phone, phone_verified, password_hash, display_name, bio, avatar_url,
   origin_country, residence_country, residence_city, residence_lat, residence_lon, languages, domains, privacy,
-  who_can_message, roles, tier, created_at, updated_at,
+  who_can_message, roles, tier, created_at, updated_at, time_zone, arrived_at::text AS arrived_at, findable_by_email,
+  findable_by_phone, status, suspension_reason, suspended_until, suspended_by, suspended_at,
   (SELECT coalesce(json_agg(json_build_object('role', ra.role, 'country', ra.country, 'city', ra.city)
      ORDER BY ra.appointed_at), '[]'::json)
    FROM role_assignments ra WHERE ra.user_id = users.id AND ra.revoked_at IS NULL) AS assignments`;
@@ -21,9 +28,16 @@ const PROFILE_COLUMNS: Record<string, string> = {
   languages: 'languages',
   domains: 'domains',
   whoCanMessage: 'who_can_message',
+  timeZone: 'time_zone',
+  arrivedAt: 'arrived_at',
 };
 
-function toRecord(row: Record<string, unknown>): UserRecord {
+const DISCOVERABILITY_COLUMNS: Record<keyof Discoverability, string> = {
+  findableByEmail: 'findable_by_email',
+  findableByPhone: 'findable_by_phone',
+};
+
+export function toRecord(row: Record<string, unknown>): UserRecord {
   return {
     id: row.id as string,
     email: row.email as string,
@@ -41,8 +55,24 @@ function toRecord(row: Record<string, unknown>): UserRecord {
       row.residence_lat === null ? null : { lat: row.residence_lat as number, lon: row.residence_lon as number },
     languages: row.languages as string[],
     domains: row.domains as UserRecord['domains'],
+    timeZone: row.time_zone as string,
+    arrivedAt: row.arrived_at as string | null,
     privacy: { ...DEFAULT_PRIVACY, ...(row.privacy as Partial<Privacy>) },
+    discoverability: {
+      findableByEmail: row.findable_by_email as boolean,
+      findableByPhone: row.findable_by_phone as boolean,
+    },
     whoCanMessage: row.who_can_message as UserRecord['whoCanMessage'],
+    status: row.status as UserRecord['status'],
+    suspension:
+      row.status === 'suspended'
+        ? {
+            reason: row.suspension_reason as string,
+            until: row.suspended_until as Date | null,
+            by: row.suspended_by as string,
+            at: row.suspended_at as Date,
+          }
+        : null,
     roles: row.roles as UserRecord['roles'],
     assignments: row.assignments as UserRecord['assignments'],
     tier: row.tier as UserRecord['tier'],
@@ -91,8 +121,9 @@ export class PgUserStore implements UserStore {
     try {
       const { rows } = await this.db.query(
         `INSERT INTO users (id, email, password_hash, display_name, bio, avatar_url, origin_country,
-           residence_country, residence_city, languages, domains, email_verified, email_verified_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $12 THEN now() END)
+           residence_country, residence_city, languages, domains, email_verified, email_verified_at, time_zone,
+           arrived_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $12 THEN now() END, $13, $14)
          RETURNING ${COLUMNS}`,
         [
           user.id,
@@ -107,6 +138,8 @@ export class PgUserStore implements UserStore {
           user.languages,
           user.domains,
           user.emailVerified ?? false,
+          user.timeZone ?? 'UTC',
+          user.arrivedAt ?? null,
         ],
       );
       return toRecord(rows[0]!);
@@ -127,6 +160,10 @@ export class PgUserStore implements UserStore {
     if (changes.coordinates !== undefined) {
       assignments.push(`residence_lat = ${params.add(changes.coordinates?.lat ?? null)}`);
       assignments.push(`residence_lon = ${params.add(changes.coordinates?.lon ?? null)}`);
+    }
+    for (const [key, value] of Object.entries(changes.discoverability ?? {})) {
+      const column = DISCOVERABILITY_COLUMNS[key as keyof Discoverability];
+      if (column && value !== undefined) assignments.push(`${column} = ${params.add(value)}`);
     }
     if (changes.privacy) assignments.push(`privacy = privacy || ${params.add(JSON.stringify(changes.privacy))}::jsonb`);
     const { rows } = await this.db.query(
@@ -192,7 +229,9 @@ export class PgUserStore implements UserStore {
          display_name = 'Erased member', bio = NULL, avatar_url = NULL, origin_country = 'ZZ',
          residence_country = 'ZZ', residence_city = '-',
          residence_lat = NULL, residence_lon = NULL, languages = '{}', domains = '{}', privacy = '{}',
-         who_can_message = 'nobody', roles = '{}', tier = 'free', deleted_at = now(), updated_at = now()
+         who_can_message = 'nobody', roles = '{}', tier = 'free', time_zone = 'UTC', arrived_at = NULL,
+         findable_by_email = false, findable_by_phone = false, status = 'active', suspension_reason = NULL,
+         suspended_until = NULL, suspended_by = NULL, suspended_at = NULL, deleted_at = now(), updated_at = now()
        WHERE id = $1`,
       [id],
     );

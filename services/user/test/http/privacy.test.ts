@@ -26,6 +26,7 @@ beforeAll(async () => {
   const patched = await call(service.app, 'PATCH', '/profile', owner.accessToken, {
     avatarUrl: 'https://cdn.example.com/owner.png',
     coordinates: { lat: 48.85, lon: 2.35 },
+    arrivedAt: '2015-09-01',
   });
   expect(patched.statusCode).toBe(200);
 });
@@ -43,6 +44,7 @@ const FIELDS = {
   coordinates: { lat: 48.85, lon: 2.35 },
   languages: ['fr', 'wo'],
   domains: ['agriculture'],
+  arrivedAt: '2015-09-01',
 } as const;
 type Field = keyof typeof FIELDS;
 const SETTINGS = ['public', 'connections', 'private'] as const;
@@ -79,7 +81,7 @@ async function readPaths(viewer: Session) {
 
 const shows = (view: Record<string, unknown>, field: Field) => {
   const value = view[field];
-  // gRPC has no coordinates and sends hidden repeated fields as empty lists.
+  // gRPC has no coordinates nor arrival date and sends hidden repeated fields as empty lists.
   if (Array.isArray(value)) return value.length > 0;
   return value !== undefined;
 };
@@ -90,7 +92,8 @@ describe('privacy matrix: viewer × field setting, on every read path', () => {
       const privacy = Object.fromEntries(Object.keys(FIELDS).map((field) => [field, setting]));
       const patched = await call(service.app, 'PATCH', '/profile', owner.accessToken, { privacy });
       expect(patched.statusCode).toBe(200);
-      expect(patched.json().privacy).toEqual(privacy);
+      // The contact-discovery switches keep their defaults.
+      expect(patched.json().privacy).toEqual({ ...privacy, findableByEmail: true, findableByPhone: false });
 
       for (const [name, viewer] of [
         ['self', owner],
@@ -100,7 +103,7 @@ describe('privacy matrix: viewer × field setting, on every read path', () => {
         for (const [path, view] of await readPaths(viewer)) {
           expect(view, `${name} via ${path}`).toMatchObject({ id: owner.user.id, displayName: expect.any(String) });
           for (const field of Object.keys(FIELDS) as Field[]) {
-            if (path.startsWith('gRPC') && field === 'coordinates') continue;
+            if (path.startsWith('gRPC') && (field === 'coordinates' || field === 'arrivedAt')) continue;
             expect(shows(view, field), `${name} sees ${field} (${setting}) via ${path}`).toBe(VISIBLE[setting][name]);
             if (VISIBLE[setting][name] && !path.startsWith('gRPC')) expect(view[field]).toEqual(FIELDS[field]);
           }
