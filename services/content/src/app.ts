@@ -1,3 +1,4 @@
+import { MemberReported } from '@diaspora/events';
 import { contentV1, createClient, implement, userV1 } from '@diaspora/proto';
 import { createUnitOfWork, defineService, every, userData } from '@diaspora/service-kit';
 import { openStorage } from '@diaspora/service-kit/storage';
@@ -9,6 +10,7 @@ import { SponsoredSource } from './domain/feed/sponsored.js';
 import { TimelineService } from './domain/feed/timelines.js';
 import { InteractionService } from './domain/interactions.js';
 import { MediaLibrary } from './domain/media.js';
+import { MemberReports } from './domain/moderation/member-reports.js';
 import { ModerationService } from './domain/moderation/service.js';
 import { TextFilter } from './domain/moderation/text-filter.js';
 import { PostService } from './domain/posts.js';
@@ -90,6 +92,10 @@ export const contentService = defineService({
       commentMaxChars: config.COMMENT_MAX_CHARS,
     });
     const moderation = new ModerationService({ store, presenter, hideThreshold: config.REPORT_HIDE_THRESHOLD });
+    const memberReports = new MemberReports({
+      exists: async (userId) => (await users.memberOf(userId)) !== null,
+      publish: (data) => uow.run((scope) => scope.publish(MemberReported, data)),
+    });
     const postsFeed = new PostsFeed({
       store,
       timelines: new TimelineService({ store, uow, users, logger }),
@@ -103,7 +109,7 @@ export const contentService = defineService({
     return {
       async routes(app) {
         await postRoutes(app, { posts, interactions, presenter, users, db });
-        await feedRoutes(app, { postsFeed, eventsFeed, moderation, users, cursors });
+        await feedRoutes(app, { postsFeed, eventsFeed, moderation, memberReports, users, cursors });
         await mediaRoutes(app, { storage, media, maxBytes: config.MEDIA_MAX_BYTES });
       },
       grpc: [implement(contentV1.ContentModeration, moderationHandlers(moderation), logger)],

@@ -9,6 +9,7 @@ import {
 import type { EventsFeed } from '../domain/feed/events-feed.js';
 import type { Near } from '../domain/feed/geo.js';
 import type { PostsFeed } from '../domain/feed/posts-feed.js';
+import type { MemberReports } from '../domain/moderation/member-reports.js';
 import type { ModerationService } from '../domain/moderation/service.js';
 import type { ViewerDirectory } from '../domain/ports.js';
 import { moderatorFromClaims } from '../domain/rules.js';
@@ -38,11 +39,12 @@ export async function feedRoutes(
     postsFeed: PostsFeed;
     eventsFeed: EventsFeed;
     moderation: ModerationService;
+    memberReports: MemberReports;
     users: ViewerDirectory;
     cursors: CursorCodec;
   },
 ): Promise<void> {
-  const { postsFeed, eventsFeed, moderation, users, cursors } = deps;
+  const { postsFeed, eventsFeed, moderation, memberReports, users, cursors } = deps;
 
   app.get(
     '/api/v1/content/feed',
@@ -81,17 +83,31 @@ export async function feedRoutes(
       schema: {
         tags: ['moderation'],
         security: bearerSecurity,
-        summary: 'Report a post or comment (once per member; enough reports hide it pending review)',
+        summary: 'Report a post, comment or member (posts and comments: once per member; enough reports hide them)',
         body: ReportBody,
         response: { 200: ReportView, 201: ReportView, ...problemResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {
-      const result = await moderation.report(await users.viewer(callerOf(request)), request.body);
-      const { id, targetType, targetId, reason, createdAt } = result.report;
-      return reply
-        .code(result.created ? 201 : 200)
-        .send({ id, targetType, targetId, reason, createdAt: createdAt.toISOString(), duplicate: !result.created });
+      const viewer = await users.viewer(callerOf(request));
+      const { targetType, targetId, reason } = request.body;
+      if (targetType === 'user') {
+        // Members are reported to the admin queue, which counts each reporter once: never a duplicate here.
+        const report = await memberReports.report(viewer, { targetId, reason });
+        return reply.code(201).send({ ...report, createdAt: report.createdAt.toISOString(), duplicate: false });
+      }
+      if (targetId.startsWith('usr_'))
+        throw problems.validation([{ field: 'targetId', message: `is not a ${targetType} id` }]);
+      const result = await moderation.report(viewer, { targetType, targetId, reason });
+      const { report } = result;
+      return reply.code(result.created ? 201 : 200).send({
+        id: report.id,
+        targetType: report.targetType,
+        targetId: report.targetId,
+        reason: report.reason,
+        createdAt: report.createdAt.toISOString(),
+        duplicate: !result.created,
+      });
     },
   );
 

@@ -61,8 +61,8 @@ export const CommentBody = Type.Object(
 
 export const ReportBody = Type.Object(
   {
-    targetType: Type.Enum(['post', 'comment']),
-    targetId: Type.String({ pattern: '^(pst|cmt)_[0-9a-z]{26}$' }),
+    targetType: Type.Enum(['post', 'comment', 'user']),
+    targetId: Type.String({ pattern: '^(pst|cmt|usr)_[0-9a-z]{26}$' }),
     reason: Type.String({ minLength: 1, maxLength: 1000 }),
   },
   { additionalProperties: false },
@@ -172,7 +172,7 @@ export const FeedPage = Type.Object({
 
 export const ReportView = Type.Object({
   id: Type.String(),
-  targetType: Type.Enum(['post', 'comment']),
+  targetType: Type.Enum(['post', 'comment', 'user']),
   targetId: Type.String(),
   reason: Type.String(),
   createdAt: IsoDateTimeSchema,
