@@ -1,11 +1,13 @@
 import { createClient, eventV1, implement, userV1 } from '@diaspora/proto';
 import { createUnitOfWork, defineService, userData } from '@diaspora/service-kit';
 import { DurableJobs } from '@diaspora/service-kit/jobs';
+import { relationshipStanding } from './clients/relationships.js';
 import { GrpcUserDirectory } from './clients/user-directory.js';
 import { eventConfig } from './config.js';
 import { Attendance } from './domain/attendance.js';
 import { Calendars } from './domain/calendars.js';
 import { Catalog } from './domain/catalog.js';
+import { Invitations } from './domain/invitations.js';
 import type { Stores } from './domain/ports.js';
 import { Privacy } from './domain/privacy.js';
 import { Registrations } from './domain/registrations.js';
@@ -14,6 +16,7 @@ import { eventConsumers } from './events/consumers.js';
 import { eventGrpcHandlers } from './grpc/handlers.js';
 import { calendarRoutes } from './http/calendar-routes.js';
 import { eventRoutes } from './http/event-routes.js';
+import { invitationRoutes } from './http/invitation-routes.js';
 import { ratingRoutes } from './http/rating-routes.js';
 import { registrationRoutes } from './http/registration-routes.js';
 import { EventJobPlanner, JOB_SCHEMA } from './jobs/queues.js';
@@ -67,6 +70,7 @@ export const eventService = defineService({
         await eventRoutes(app, catalog);
         await registrationRoutes(app, { registrations, attendance, db });
         await ratingRoutes(app, { attendance, scorecards });
+        await invitationRoutes(app, new Invitations(uow, relationshipStanding(userClient)));
       },
       grpc: [implement(eventV1.EventService, eventGrpcHandlers(catalog, scorecards), logger)],
       consumers: eventConsumers({ db, uow, registrations, cache, logger }),

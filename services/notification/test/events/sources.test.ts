@@ -2,6 +2,7 @@ import {
   CommentCreated,
   ConnectionAccepted,
   ConnectionRequested,
+  EventInvitationCreated,
   LikeCreated,
   MessageCreated,
   PostShared,
@@ -189,13 +190,30 @@ describe('source events → notifications', () => {
     expect(byType('post_interaction')).toContain('Amina a partagé votre publication.');
     expect(byType('appointment')).toEqual(['Vous êtes désormais consul de Lyon.']);
     expect(byType('event_reminder')).toEqual(['Commence dans 1 heure.']);
-    expect(byType('event_update')).toEqual([
-      '« Gala » a été annulé par son organisateur.',
-      'Une place s’est libérée pour « Tech meetup » : vous y êtes.',
-    ]);
+    // Consumers of different subjects run concurrently: compare as sets.
+    expect(byType('event_update').sort()).toEqual(
+      [
+        '« Gala » a été annulé par son organisateur.',
+        'Une place s’est libérée pour « Tech meetup » : vous y êtes.',
+      ].sort(),
+    );
     // Messages go to push only by default: nothing in the inbox, a delivery row when a device exists.
     expect(byType('message')).toEqual([]);
     const aminaReminder = (await inbox(h, amina.id)).items.find((n) => n.type === 'event_reminder');
     expect(aminaReminder?.title).toBe('Reminder: Tech meetup');
+  });
+
+  it('event invitations notify each invitee once (a second batch for the same event adds nothing)', async () => {
+    const context = eventFields({ eventTitle: 'Gala' });
+    const batch = { invitationBatchId: newId('inv'), userIds: [amina.id, kofi.id], ...context, at: now() };
+    const first = await deliver(h, EventInvitationCreated, batch);
+    const again = await deliver(h, EventInvitationCreated, { ...batch, invitationBatchId: newId('inv') });
+    await processed(h, first.id);
+    await processed(h, again.id);
+    const aminaInvites = (await inbox(h, amina.id)).items.filter((n) => n.type === 'event_invitation');
+    expect(aminaInvites).toHaveLength(1);
+    expect(aminaInvites[0]).toMatchObject({ body: 'Ama invites you to “Gala”.', data: { eventId: context.eventId } });
+    const kofiInvites = (await inbox(h, kofi.id)).items.filter((n) => n.type === 'event_invitation');
+    expect(kofiInvites[0]?.body).toBe('Ama vous invite à « Gala ».');
   });
 });
