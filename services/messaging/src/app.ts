@@ -13,6 +13,7 @@ import { EffectiveTiers } from './domain/effective-tiers.js';
 import { MediaService } from './domain/media-service.js';
 import { memberData } from './domain/member-data.js';
 import { MemberDirectory } from './domain/member-directory.js';
+import { MessageReports } from './domain/message-reports.js';
 import { MessagesService } from './domain/messages-service.js';
 import type { Actor } from './domain/model.js';
 import { Views } from './domain/views.js';
@@ -21,6 +22,7 @@ import { realtimeHandlers } from './grpc/handlers.js';
 import { conversationRoutes } from './http/conversation-routes.js';
 import { mediaRoutes } from './http/media-routes.js';
 import { messageRoutes } from './http/message-routes.js';
+import { messageReportRoutes } from './http/report-routes.js';
 import { mediaPurge } from './jobs/media-purge.js';
 import { DeliveryTracker } from './realtime/delivery-tracker.js';
 import { frameDispatcher } from './realtime/frame-handlers.js';
@@ -114,6 +116,7 @@ export const messagingService = defineService({
       async routes(app) {
         await conversationRoutes(app, conversationsService, views, actorOf);
         await messageRoutes(app, messagesService!, views, actorOf);
+        await messageReportRoutes(app, new MessageReports(uow));
         await mediaRoutes(app, media, storage, config.MEDIA_MAX_BYTES);
         await socketRoute(app, { hub, verifier, maxFrameBytes: config.WS_MAX_FRAME_BYTES });
       },
