@@ -1,15 +1,19 @@
-import { createClient, userV1 } from '@diaspora/proto';
+import { createClient, eventV1, userV1 } from '@diaspora/proto';
 import { createUnitOfWork, defineService, every, serviceSecret, userData } from '@diaspora/service-kit';
 import { DurableJobs } from '@diaspora/service-kit/jobs';
 import { AddressPolicy } from './adapters/address-policy.js';
+import { CalDavAppleConnector } from './adapters/apple-calendar.js';
 import { EnvelopeVault } from './adapters/vault.js';
 import { HttpWebhookSender } from './adapters/webhook-sender.js';
+import { GrpcEventDirectory } from './clients/event-directory.js';
 import { UserContactMatcher } from './clients/user-contacts.js';
 import { integrationConfig } from './config.js';
+import { CalendarSync } from './domain/calendars.js';
 import { ContactDiscovery } from './domain/contacts.js';
 import type { Stores } from './domain/ports.js';
 import { type Publish, Webhooks } from './domain/webhooks.js';
 import { integrationConsumers } from './events/consumers.js';
+import { calendarRoutes } from './http/calendar-routes.js';
 import { contactRoutes } from './http/contact-routes.js';
 import { webhookRoutes } from './http/webhook-routes.js';
 import { JOB_SCHEMA } from './jobs/queues.js';
@@ -62,6 +66,9 @@ export const integrationService = defineService({
     const userClient = config.USER_GRPC_ADDR
       ? createClient(userV1.UserService, config.USER_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS })
       : undefined;
+    const eventClient = config.EVENT_GRPC_ADDR
+      ? createClient(eventV1.EventService, config.EVENT_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS })
+      : undefined;
     const publish: Publish = (definition, data) => uow.run((scope) => scope.publish(definition, data));
 
     // Use cases.
@@ -76,13 +83,26 @@ export const integrationService = defineService({
       disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
     });
     const contacts = new ContactDiscovery(new UserContactMatcher(userClient));
+    const calendars = new CalendarSync({
+      store,
+      vault,
+      policy,
+      apple: new CalDavAppleConnector(),
+      providers: {},
+      events: new GrpcEventDirectory(eventClient, logger, config.PUBLIC_BASE_URL),
+      publish,
+      clock: () => new Date(),
+      logger,
+      defaultCalDavUrl: config.CALDAV_DEFAULT_URL,
+    });
 
     return {
       async routes(app) {
         await webhookRoutes(app, { webhooks, cursors });
         await contactRoutes(app, { contacts });
+        await calendarRoutes(app, { calendars });
       },
-      consumers: integrationConsumers({ webhooks }),
+      consumers: integrationConsumers({ webhooks, calendars }),
       userData: userData(uow, {
         export: (userId) => store.exportUser(userId),
         erase: (_scope, userId) => store.eraseUser(userId),
@@ -102,6 +122,7 @@ export const integrationService = defineService({
       checks: { integrationStore: () => store.ping() },
       async close() {
         userClient?.close();
+        eventClient?.close();
         await store.close();
       },
     };

@@ -19,6 +19,8 @@ export const integrationConfig = {
   WEBHOOK_CONCURRENCY: Type.Integer({ default: 8, minimum: 1, maximum: 64 }),
   WEBHOOK_LOG_RETENTION_DAYS: Type.Integer({ default: 30, minimum: 1 }),
   JOB_POLL_SECONDS: Type.Number({ default: 1, minimum: 0.5 }),
+  /** Where Apple Calendar members connect when they name no server (iCloud); any CalDAV server works. */
+  CALDAV_DEFAULT_URL: Type.String({ default: 'https://caldav.icloud.com/', pattern: '^https?://' }),
   /** Peers over gRPC: contact discovery (user) and event details for calendars (event). */
   USER_GRPC_ADDR: Type.Optional(Type.String()),
   EVENT_GRPC_ADDR: Type.Optional(Type.String()),

@@ -147,3 +147,13 @@ export interface EventDirectory {
   get(eventId: string): Promise<CalendarEntry | undefined>;
   upcomingFor(userId: string): Promise<CalendarEntry[]>;
 }
+
+/** Opens a member's calendar account of one provider from its stored connection and opened credentials. */
+export interface CalendarProviderPort {
+  open(connection: CalendarConnection, credentials: string): Promise<CalendarAccount>;
+}
+
+/** Apple Calendar (CalDAV): checks an app-specific password and finds or makes the Diaspora calendar. */
+export interface AppleConnector extends CalendarProviderPort {
+  connect(credentials: { serverUrl: string; username: string; password: string }): Promise<{ calendarRef: string }>;
+}
