@@ -49,10 +49,11 @@ export class PgMemberStore implements MemberStore {
     const { reach } = search;
     if (reach.kind !== 'all') where.push(`residence_country = ${params.add(reach.country)}`);
     if (reach.kind === 'city') where.push(`lower(residence_city) = lower(${params.add(reach.city)})`);
-    // Each word starts a word of the name; served by the users_name_trgm index.
-    const words = search.words.map(
-      (word) => `(' ' || lower(display_name)) LIKE ${params.add(`% ${likeLiteral(word)}%`)}`,
-    );
+    // Each word starts a word of the name: found through the trigram index on the name (infix), rechecked.
+    const words = search.words.map((word) => {
+      const literal = likeLiteral(word);
+      return `lower(display_name) LIKE ${params.add(`%${literal}%`)} AND (' ' || lower(display_name)) LIKE ${params.add(`% ${literal}%`)}`;
+    });
     const byName = words.length ? words.join(' AND ') : null;
     const byEmail = search.emailPrefix ? `email LIKE ${params.add(`${likeLiteral(search.emailPrefix)}%`)}` : null;
     if (byName && byEmail) where.push(`((${byName}) OR ${byEmail})`);

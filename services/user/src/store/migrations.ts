@@ -273,4 +273,17 @@ export const migrations: Migration[] = [
         DROP COLUMN phone_sha256, DROP COLUMN status, DROP COLUMN suspension_reason, DROP COLUMN suspended_until,
         DROP COLUMN suspended_by, DROP COLUMN suspended_at;`,
   },
+  {
+    id: '0008_member_name_search_index',
+    // The word-start pattern (' ' || name LIKE '% word%') pads its first trigram, which is common to most names:
+    // the planner then prices the index above a scan. Plain infix trigrams ('%word%') stay selective; the
+    // word-start test is rechecked on the rows they find.
+    up: `
+      DROP INDEX users_name_trgm;
+      CREATE INDEX users_name_trgm ON users USING gin (lower(display_name) gin_trgm_ops) WHERE deleted_at IS NULL;`,
+    down: `
+      DROP INDEX users_name_trgm;
+      CREATE INDEX users_name_trgm ON users USING gin ((' ' || lower(display_name)) gin_trgm_ops)
+        WHERE deleted_at IS NULL;`,
+  },
 ];
