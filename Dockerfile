@@ -34,6 +34,7 @@ RUN --mount=type=cache,id=diaspora-pnpm-store,target=/pnpm/store \
       mkdir -p "/out/$rel"; \
       cp -a "$dir/package.json" "$dir/dist" "/out/$rel/"; \
       if [ -d "$dir/node_modules" ]; then cp -a "$dir/node_modules" "/out/$rel/"; fi; \
+      if [ -d "$dir/public" ]; then cp -a "$dir/public" "/out/$rel/"; fi; \
     done; \
     test -d "/out/services/${SERVICE}/dist" || test "${PACKAGE}" != "@diaspora/${SERVICE}-service"
 
