@@ -44,7 +44,7 @@ export type CallbackResult =
   | { kind: 'signup-required'; signupToken: string; expiresIn: number; profile: ReturnType<typeof importedProfile> };
 
 export type SignupFields = Pick<ProfileFields, 'originCountry' | 'residenceCountry' | 'residenceCity' | 'languages'> &
-  Partial<Pick<ProfileFields, 'domains' | 'displayName'>>;
+  Partial<Pick<ProfileFields, 'domains' | 'displayName'>> & { timeZone?: string; arrivedAt?: string };
 
 const random = () => randomBytes(32).toString('base64url');
 const challengeOf = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
@@ -219,6 +219,8 @@ export class OAuthLoginService {
       residenceCity: input.residenceCity,
       languages: input.languages,
       domains: input.domains ?? [],
+      ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+      ...(input.arrivedAt ? { arrivedAt: input.arrivedAt } : {}),
     });
     if (errors.length) throw problems.validation(errors);
     if (!(await this.cache.setIfAbsent(`${key}:used`, '1', this.settings.signupTtlSeconds * 1000))) {

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { OAuthLoginService } from '../domain/oauth-login.js';
 import { OAUTH_PROVIDERS } from '../domain/oauth-login.js';
 import { clientInfo } from './request-context.js';
-import { AuthResponse, City, DisplayName, Domains, Languages } from './schemas.js';
+import { ArrivedAt, AuthResponse, City, DisplayName, Domains, Languages, TimeZone } from './schemas.js';
 
 const COOKIE = 'diaspora_oauth_state';
 const COOKIE_PATH = '/api/v1/users/auth/oauth';
@@ -107,6 +107,8 @@ export async function oauthRoutes(app: HttpApp, oauth: OAuthLoginService, secure
             residenceCity: City,
             languages: Languages,
             domains: Type.Optional(Domains),
+            timeZone: Type.Optional(TimeZone),
+            arrivedAt: Type.Optional(ArrivedAt),
           },
           { additionalProperties: false },
         ),

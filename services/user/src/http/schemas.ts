@@ -42,12 +42,12 @@ const PrivacyPatch = Type.Partial(
     minProperties: 1,
   },
 );
-const TimeZone = Type.String({
+export const TimeZone = Type.String({
   minLength: 1,
   maxLength: 64,
   description: 'IANA time zone, e.g. Europe/Paris (default UTC)',
 });
-const ArrivedAt = Type.String({
+export const ArrivedAt = Type.String({
   format: 'date',
   description: 'When you arrived in your country of residence (YYYY-MM-DD, not in the future)',
 });

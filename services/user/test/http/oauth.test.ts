@@ -139,6 +139,21 @@ describe('OAuth sign-in (authorization code + PKCE + state) against a local Open
     expect(again.body.refreshToken).toMatch(/^rt_/);
   });
 
+  it('takes the time zone at sign-up; a suspended member is refused 403 account-suspended', async () => {
+    const first = await signIn('google');
+    const created = await completeSignup(first.body.signupToken, { timeZone: 'Europe/Brussels' });
+    expect(created.statusCode).toBe(201);
+    const { user } = created.json();
+    expect(user.timeZone).toBe('Europe/Brussels');
+    await service.context.db.query(
+      "UPDATE users SET status = 'suspended', suspension_reason = 'spam', suspended_by = 'usr_admin' WHERE id = $1",
+      [user.id],
+    );
+    const refused = await signIn('google');
+    expect(refused.status).toBe(403);
+    expect(refused.body.type).toMatch(/account-suspended$/);
+  });
+
   it('links a provider to the existing account with the same VERIFIED email, importing the headline', async () => {
     const member = await register(service.app, { email: identity.email as string });
     await service.context.db.query('UPDATE users SET email_verified = true WHERE id = $1', [member.user.id]);
