@@ -41,7 +41,10 @@ export const searchService = defineService({
         erase: (scope, userId) => indexer.erase(scope, userId),
       }),
       checks: { [`search-${engine.name}`]: () => engine.ping() },
-      close: () => engine.close(),
+      async close() {
+        indexer.close();
+        await engine.close();
+      },
     };
   },
 });

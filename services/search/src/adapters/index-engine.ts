@@ -30,6 +30,9 @@ interface Hits {
  * revision as an external version (a stale write is refused by the engine: 409, ignored here).
  */
 export class IndexEngine implements SearchEngine {
+  /** Writes become searchable at the next refresh (INDEX_BODY's refresh_interval), not at once. */
+  readonly visibleAfterMs = 1_000;
+
   constructor(
     readonly name: 'opensearch' | 'elasticsearch',
     private readonly rest: Rest,

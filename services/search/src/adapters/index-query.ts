@@ -12,6 +12,9 @@ export const INDEX_BODY = {
   settings: {
     number_of_shards: 1,
     number_of_replicas: 0,
+    // Set explicitly so the shard never goes "search idle" (refreshes skipped until the next search): writes
+    // must be visible within IndexEngine.visibleAfterMs, when the indexer moves the cache generation again.
+    refresh_interval: '1s',
     analysis: {
       filter: {
         english_stop: { type: 'stop', stopwords: '_english_' },
@@ -207,6 +210,7 @@ export function suggestBody(prefix: string, scope: SearchScope, limit: number): 
             multi_match: {
               query: prefix,
               type: 'bool_prefix',
+              operator: 'and',
               fields: ['suggest', 'suggest._2gram', 'suggest._3gram'],
             },
           },

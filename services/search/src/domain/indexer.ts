@@ -19,14 +19,46 @@ export class Indexer {
   ) {}
 
   private async mirror(id: string, type: DocType, applied: Applied | null): Promise<void> {
-    if (!applied) return;
+    if (!applied || applied.unchanged) return;
     if (applied.visible) await this.engine.put(applied.visible, applied.revision);
     else await this.engine.remove(id, applied.revision);
     await this.touch(type);
   }
 
+  /**
+   * Moves the type's generation now, and again once the engine has made the write visible: an answer computed
+   * in between (from an index not yet refreshed) is then cached under a generation nobody asks for any more.
+   */
   async touch(type: DocType): Promise<void> {
     await this.cache.set(generationKey(type), `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+    if (this.engine.visibleAfterMs > 0) this.touchLater(type, Date.now() + this.engine.visibleAfterMs + 100);
+  }
+
+  private readonly later = new Map<DocType, { timer: NodeJS.Timeout; deadline: number }>();
+
+  private touchLater(type: DocType, deadline: number): void {
+    const pending = this.later.get(type);
+    if (pending) {
+      pending.deadline = Math.max(pending.deadline, deadline);
+      return;
+    }
+    const fire = () => {
+      const current = this.later.get(type);
+      this.later.delete(type);
+      void this.cache
+        .set(generationKey(type), `${Date.now()}-${Math.random().toString(36).slice(2)}`)
+        .catch(() => undefined); // the cache being down only means answers are recomputed
+      // Writes made while this timer ran need their own refresh to pass.
+      if (current && current.deadline > Date.now()) this.touchLater(type, current.deadline);
+    };
+    const timer = setTimeout(fire, Math.max(0, deadline - Date.now()));
+    timer.unref();
+    this.later.set(type, { timer, deadline });
+  }
+
+  close(): void {
+    for (const { timer } of this.later.values()) clearTimeout(timer);
+    this.later.clear();
   }
 
   /** A document to index, or (null) one that leaves: deleted, canceled, or no longer searchable. */

@@ -38,6 +38,8 @@ export interface Suggestion {
  */
 export interface SearchEngine {
   readonly name: 'postgres' | 'opensearch' | 'elasticsearch';
+  /** How long after a write returns searchers may still not see it (the engine's refresh interval). */
+  readonly visibleAfterMs: number;
   search(query: SearchQuery, scope: SearchScope, page: { offset: number }, now: Date): Promise<EngineResult>;
   suggest(prefix: string, scope: SearchScope, limit: number): Promise<Suggestion[]>;
   put(document: SearchDocument, revision: number): Promise<void>;
@@ -53,6 +55,8 @@ export interface Applied {
   revision: number;
   /** The document as it now stands for searchers, or null when it is deleted or held by moderation. */
   visible: SearchDocument | null;
+  /** True when searchers see no difference (a moderation decision that kept the post as it was). */
+  unchanged?: boolean;
 }
 
 export interface DocumentStore {

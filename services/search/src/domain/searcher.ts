@@ -71,13 +71,13 @@ export class Searcher {
     const { viewerId: _viewer, ...shared } = scope;
     const generations = await Promise.all(query.types.map((type) => this.options.cache.get(generationKey(type))));
     const key = `search:v1:${digest({ query, scope: shared, offset, generations })}`;
+    const compute = async () =>
+      JSON.stringify(await this.guarded(() => this.engine.search(query, scope, { offset }, this.now())));
+    // A TTL of 0 turns the cache off (the kit's cache reads 0 as "no expiry").
     const result = JSON.parse(
-      await getOrComputeOnce(
-        this.options.cache,
-        key,
-        async () => JSON.stringify(await this.guarded(() => this.engine.search(query, scope, { offset }, this.now()))),
-        { ttlMs: this.options.cacheTtlMs },
-      ),
+      this.options.cacheTtlMs > 0
+        ? await getOrComputeOnce(this.options.cache, key, compute, { ttlMs: this.options.cacheTtlMs })
+        : await compute(),
     ) as EngineResult;
     const next = offset + query.limit;
     return {

@@ -109,6 +109,10 @@ export class PgDocumentStore implements DocumentStore {
 
   async moderate(id: string, ownerId: string, hidden: boolean, at: Date): Promise<Applied | null> {
     // A decision about a post not seen yet leaves a tombstone that remembers it for when the post arrives.
+    const before = await this.q.query<{ hidden: boolean }>(
+      'SELECT hidden FROM search_documents WHERE id = $1 FOR UPDATE',
+      [id],
+    );
     const { rows } = await this.q.query<AppliedRow>(
       `INSERT INTO search_documents (id, type, owner_id, version_at, moderation_at, revision, deleted, hidden)
        VALUES ($1, 'posts', $2, '-infinity', $4, nextval('search_revisions'), true, $3)
@@ -118,7 +122,8 @@ export class PgDocumentStore implements DocumentStore {
        ${RETURNING}`,
       [id, ownerId, hidden, at],
     );
-    return applied(rows[0]);
+    const outcome = applied(rows[0]);
+    return outcome && before.rows[0]?.hidden === hidden ? { ...outcome, unchanged: true } : outcome;
   }
 
   async eraseOwner(ownerId: string, at: Date): Promise<Array<{ id: string; revision: number }>> {

@@ -14,6 +14,8 @@ const FACET_SIZE = 20;
  */
 export class PostgresEngine implements SearchEngine {
   readonly name = 'postgres';
+  /** The documents table is the index: a committed write is searchable at once. */
+  readonly visibleAfterMs = 0;
 
   constructor(private readonly db: Database) {}
 

@@ -55,14 +55,20 @@ export function describeSearchContract(name: string, env: () => Record<string, s
       return response.json();
     };
     const ids = (page: Page) => page.items.map((item) => item.id);
-    const eventually = (query: string, test: (page: Page) => boolean, as = token) =>
-      until(
-        async () => {
-          const page = await search(query, as);
-          return test(page) ? page : null;
-        },
-        { what: `search ${query}`, timeoutMs: 5_000 },
-      );
+    const eventually = async (query: string, test: (page: Page) => boolean, as = token) => {
+      let last: Page | undefined;
+      try {
+        return await until(
+          async () => {
+            last = await search(query, as);
+            return test(last) ? last : null;
+          },
+          { what: `search ${query}`, timeoutMs: 5_000 },
+        );
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; last answer: ${JSON.stringify(last)}`);
+      }
+    };
 
     it('finds a new member, event and post by a word within 5 s, and with a one-letter typo', async () => {
       const w = word();
