@@ -7,10 +7,12 @@ import {
   createLogger,
   createService,
   type Env,
+  ensureServiceKeyPair,
   isLoopback,
   type Logger,
   openCache,
   type Service,
+  servicePeerJwks,
 } from '@diaspora/service-kit';
 import { discoverServices } from './discovery.js';
 import { ensureSigningKey } from './keys.js';
@@ -104,6 +106,12 @@ export async function startAllInOne(options: AllInOneOptions): Promise<RunningPl
     );
     const userIndex = discovered.findIndex(({ name }) => name === 'user');
     const jwksUrl = `http://127.0.0.1:${ports[userIndex]?.http ?? 0}/.well-known/jwks.json`;
+    // Each hosted service signs its internal gRPC calls with its own key (kept under DATA_DIR/service-keys) and
+    // knows every other one's public key, as the distributed deployment's secrets give them.
+    const serviceKeys = Object.fromEntries(discovered.map(({ name }) => [name, ensureServiceKeyPair(dataDir, name)]));
+    const peerKeys = servicePeerJwks(
+      Object.fromEntries(Object.entries(serviceKeys).map(([name, pair]) => [name, pair.publicKeyPem])),
+    );
 
     const services: RunningPlatform['services'] = [];
     for (const [i, { name, definition }] of discovered.entries()) {
@@ -129,6 +137,8 @@ export async function startAllInOne(options: AllInOneOptions): Promise<RunningPl
           CACHE_URL,
           AUTH_JWKS_URL: jwksUrl,
           JWT_PRIVATE_KEY: key.privateKeyPem,
+          SERVICE_PRIVATE_KEY: serviceKeys[name]!.privateKeyPem,
+          SERVICE_PEER_KEYS: peerKeys,
           OUTBOX_POLL_MS: '250',
           // Services keep local files (media, generated signing secrets) under the host's data directory.
           DATA_DIR: dataDir,

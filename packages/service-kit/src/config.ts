@@ -48,6 +48,10 @@ export const baseConfig = {
   MIGRATE_ON_BOOT: Type.Boolean({ default: true }),
   /** HMAC secret of page cursors (at least 32 characters); generated under DATA_DIR when absent. */
   CURSOR_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  /** This service's Ed25519 private key (PEM) signing its internal gRPC calls; generated under DATA_DIR when absent. */
+  SERVICE_PRIVATE_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  /** JWKS of the public keys of the services that may call this one (`kid` = service name); DATA_DIR otherwise. */
+  SERVICE_PEER_KEYS: Type.Optional(Type.String({ minLength: 1 })),
   /** Local files of the all-in-one host (media, generated secrets); unset in distributed mode. */
   DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
   OUTBOX_POLL_MS: Type.Integer({ default: 1000, minimum: 10 }),

@@ -1,4 +1,5 @@
 export * from './auth/keys.js';
+export * from './auth/service-keys.js';
 export * from './auth/verifier.js';
 export { MemoryBus } from './bus/memory.js';
 export { NatsBus } from './bus/nats.js';
@@ -19,8 +20,10 @@ export * from './events/consumer.js';
 export * from './events/envelope.js';
 export * from './events/outbox.js';
 export { enqueueEnvelopes } from './events/outbox-envelopes.js';
+export { AccessPolicy } from './grpc/access.js';
 export * from './grpc/protos.js';
 export * from './grpc/server.js';
+export * from './grpc/service-auth.js';
 export * from './health.js';
 export { createHttpApp, type HttpApp, logCompletedRequest } from './http/app.js';
 export { authPlugin, callerOf } from './http/auth-plugin.js';

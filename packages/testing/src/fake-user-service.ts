@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { implement, userV1 } from '@diaspora/proto';
 import { createLogger, GrpcServer, Problem } from '@diaspora/service-kit';
+import { testCallGuard } from './service-keys.js';
 
 export type FakeUser = userV1.User & {
   followers?: string[];
@@ -21,7 +22,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 /**
  * A real gRPC server speaking the UserService contract from in-memory data, for testing services that call the
- * user service without running it. Override any handler to script other answers (errors, slowness…).
+ * user service without running it. Like the real one, it answers only callers proto/access.yaml lets in.
+ * Override any handler to script other answers (errors, slowness…).
  */
 export async function startFakeUserService(
   users: FakeUser[] = [],
@@ -157,9 +159,11 @@ export async function startFakeUserService(
     listRoleAudit: async () => ({ entries: [], nextPageToken: '' }),
     ...overrides,
   };
-  const server = new GrpcServer([
-    implement(userV1.UserService, handlers, createLogger({ service: 'fake-user', level: 'silent' })),
-  ]);
+  // Checks callers like the real one (proto/access.yaml), so a service's tests catch a call it may not make.
+  const server = new GrpcServer(
+    [implement(userV1.UserService, handlers, createLogger({ service: 'fake-user', level: 'silent' }))],
+    { guard: testCallGuard('user') },
+  );
   const port = await server.listen('127.0.0.1', 0);
   server.setServing(true);
   return { address: `127.0.0.1:${port}`, users: byId, stop: () => server.stop(1000) };

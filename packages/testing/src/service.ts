@@ -8,6 +8,7 @@ import {
 } from '@diaspora/service-kit';
 import type { TProperties } from 'typebox';
 import { freshDatabase } from './databases.js';
+import { testAccessPolicy, testServiceKeyEnv } from './service-keys.js';
 import { testJwksUrl, testSigningKey } from './tokens.js';
 
 export interface TestServiceOptions {
@@ -28,6 +29,8 @@ export async function startTestService<P extends TProperties>(
 ): Promise<Service<ServiceConfig<P>>> {
   const isolation = randomBytes(4).toString('hex');
   const service = await createService(definition, {
+    // Test code may call every method of the service under test; its own clients are checked as in production.
+    access: testAccessPolicy(),
     env: {
       HOST: '127.0.0.1',
       HTTP_PORT: '0',
@@ -40,6 +43,7 @@ export async function startTestService<P extends TProperties>(
       JWT_PRIVATE_KEY: testSigningKey().privateKeyPem,
       OUTBOX_POLL_MS: '50',
       CURSOR_SECRET: 'test-cursor-secret-0123456789abcdefghijklmnop',
+      ...testServiceKeyEnv(definition.name),
       ...options.env,
     },
   });

@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { Logger } from '../logger.js';
 import { type GrpcBinding, unary } from './server.js';
+import { type CallerIdentity, currentCallerIdentity } from './service-auth.js';
 
 /** The repository's proto/ tree, the single source of the internal APIs (shipped in every service image). */
 export const PROTO_ROOT = fileURLToPath(new URL('../../../../proto/', import.meta.url));
@@ -57,15 +58,39 @@ function load(descriptor: ServiceDescriptor<unknown, unknown>): grpc.ServiceClie
   return clientConstructor;
 }
 
+export interface ClientOptions {
+  deadlineMs: number;
+  /**
+   * The called service's name (the `aud` of the service token). Defaults to the proto package's service
+   * (`diaspora.user.v1.UserService` → `user`); required for contracts many services serve (`diaspora.common.*`).
+   */
+  target?: string;
+  /** Who signs the calls; by default the service whose setup creates the client (see runAsService). */
+  identity?: CallerIdentity;
+}
+
+/** `diaspora.<service>.v1.X` → `<service>`; undefined for the shared `common` package. */
+function serviceOf(fullName: string): string | undefined {
+  const name = fullName.split('.')[1];
+  return name && name !== 'common' ? name : undefined;
+}
+
 /**
  * A promise-based client with a deadline on every call (default `deadlineMs`), so a slow peer can never hold a
- * request open indefinitely.
+ * request open indefinitely. Every call carries a short-lived service token of the creating service
+ * (`authorization` metadata), which the callee checks against proto/access.yaml.
  */
 export function createClient<Client>(
   descriptor: ServiceDescriptor<Client, unknown>,
   address: string,
-  options: { deadlineMs: number },
+  options: ClientOptions,
 ): Client {
+  const identity = options.identity ?? currentCallerIdentity();
+  if (!identity)
+    throw new Error(
+      `createClient(${descriptor.fullName}) outside a service: create clients in setup, or pass options.identity`,
+    );
+  const target = options.target ?? serviceOf(descriptor.fullName);
   const Constructor = load(descriptor as ServiceDescriptor<unknown, unknown>);
   const client = new Constructor(address, grpc.credentials.createInsecure(), {
     'grpc.keepalive_time_ms': 30_000,
@@ -74,15 +99,17 @@ export function createClient<Client>(
   const methods: Record<string, unknown> = { close: () => client.close() };
   for (const method of descriptor.methods) {
     const call = (client as unknown as Record<string, (...args: unknown[]) => unknown>)[method]!.bind(client);
-    methods[method] = (request: unknown, callOptions: CallOptions = {}) =>
-      new Promise((resolve, reject) => {
-        const metadata = new grpc.Metadata();
-        if (callOptions.requestId) metadata.set('x-request-id', callOptions.requestId);
-        const deadline = Date.now() + (callOptions.deadlineMs ?? options.deadlineMs);
+    methods[method] = async (request: unknown, callOptions: CallOptions = {}) => {
+      const deadline = Date.now() + (callOptions.deadlineMs ?? options.deadlineMs);
+      const metadata = new grpc.Metadata();
+      metadata.set('authorization', `Bearer ${await identity.tokenFor(target)}`);
+      if (callOptions.requestId) metadata.set('x-request-id', callOptions.requestId);
+      return new Promise((resolve, reject) => {
         call(request, metadata, { deadline }, (error: grpc.ServiceError | null, response: unknown) =>
           error ? reject(error) : resolve(response),
         );
       });
+    };
   }
   return methods as Client;
 }

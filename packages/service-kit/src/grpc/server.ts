@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { isUnavailableError, Problem } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { CallGuard } from './service-auth.js';
 
 /** One gRPC service a process serves: its definition, its handlers and its fully-qualified name (for health). */
 export interface GrpcBinding {
@@ -51,19 +52,49 @@ export function unary<Req, Res>(
   };
 }
 
-/** A gRPC server with the standard health service; health follows the process readiness. */
+/**
+ * Every method of `binding` behind `guard`: a refused call gets its status before the handler runs. Unary only
+ * (all our contracts are), so a streaming method cannot slip through unguarded.
+ */
+function guarded(binding: GrpcBinding, guard: CallGuard): grpc.UntypedServiceImplementation {
+  const implementation: grpc.UntypedServiceImplementation = {};
+  for (const [name, method] of Object.entries(binding.definition)) {
+    const handler = (binding.handlers[name] ?? binding.handlers[method.originalName ?? '']) as
+      | grpc.handleUnaryCall<unknown, unknown>
+      | undefined;
+    if (!handler) continue;
+    if (method.requestStream || method.responseStream)
+      throw new Error(`${binding.name}/${name}: streaming methods cannot be guarded`);
+    implementation[name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      guard.authorize(method.path, call.metadata).then(
+        () => handler(call, callback),
+        (error: unknown) => callback(toGrpcError(error) as grpc.ServiceError),
+      );
+    };
+  }
+  return implementation;
+}
+
+/**
+ * A gRPC server with the standard health service (always open, for probes); health follows the process
+ * readiness. With a `guard` (every service's server, see createService) every other call is checked by it.
+ */
 export class GrpcServer {
   private readonly server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
   private readonly health: HealthImplementation;
   private readonly names: string[];
 
-  constructor(bindings: GrpcBinding[]) {
+  constructor(bindings: GrpcBinding[], options: { guard?: CallGuard } = {}) {
     this.names = bindings.map((binding) => binding.name);
     this.health = new HealthImplementation(
       Object.fromEntries(['', ...this.names].map((name) => [name, 'NOT_SERVING'])),
     );
     this.health.addToServer(this.server);
-    for (const binding of bindings) this.server.addService(binding.definition, binding.handlers);
+    for (const binding of bindings)
+      this.server.addService(
+        binding.definition,
+        options.guard ? guarded(binding, options.guard) : (binding.handlers as grpc.UntypedServiceImplementation),
+      );
   }
 
   listen(host: string, port: number): Promise<number> {

@@ -1,4 +1,5 @@
 import { type Static, type TObject, type TProperties, Type } from 'typebox';
+import { resolveServiceKeys, type ServiceKeys } from '../auth/service-keys.js';
 import { JwksKeySource, type KeySource, TokenVerifier } from '../auth/verifier.js';
 import { openBus } from '../bus/open.js';
 import type { BusSubscription, EventBus } from '../bus/types.js';
@@ -9,7 +10,9 @@ import { Database } from '../db/database.js';
 import { type Migration, migrate } from '../db/migrations.js';
 import { deliveryHandler, type EventConsumer } from '../events/consumer.js';
 import { kitMigrations, Outbox, OutboxRelay } from '../events/outbox.js';
+import { AccessPolicy } from '../grpc/access.js';
 import { type GrpcBinding, GrpcServer } from '../grpc/server.js';
+import { runAsService, ServiceCallGuard, ServiceIdentity } from '../grpc/service-auth.js';
 import { type HealthCheck, Readiness } from '../health.js';
 import { createHttpApp, type HttpApp } from '../http/app.js';
 import { CursorCodec } from '../http/cursor.js';
@@ -35,6 +38,8 @@ export interface ServiceContext<C> {
   metrics: ServiceMetrics;
   /** Signs and checks page cursors with the service's CURSOR_SECRET. */
   cursors: CursorCodec;
+  /** Signs this service's internal gRPC calls; createClient in setup uses it without being told. */
+  identity: ServiceIdentity;
 }
 
 /** A background loop the runtime starts after listening and stops on shutdown. */
@@ -91,7 +96,12 @@ export interface Service<C extends BaseConfig = BaseConfig> {
 
 export async function createService<P extends TProperties>(
   definition: ServiceDefinition<P>,
-  options: { env: Env; logger?: Logger },
+  options: {
+    env: Env;
+    logger?: Logger;
+    /** Who may call which gRPC method; proto/access.yaml unless a test harness widens it. */
+    access?: AccessPolicy;
+  },
 ): Promise<Service<ServiceConfig<P>>> {
   const schema = Type.Object({ ...baseConfig, ...definition.config });
   const config = loadConfig(schema, options.env, `the ${definition.name} service`) as ServiceConfig<P>;
@@ -100,6 +110,12 @@ export async function createService<P extends TProperties>(
     definition.keySource?.(config) ?? (config.AUTH_JWKS_URL ? new JwksKeySource(config.AUTH_JWKS_URL) : undefined);
   if (!keySource)
     throw new ConfigError(`invalid configuration for the ${definition.name} service:\n  - AUTH_JWKS_URL: is required`);
+
+  let serviceKeys: ServiceKeys | undefined;
+  const identity = new ServiceIdentity(definition.name, () => {
+    if (!serviceKeys) throw new Error(`${definition.name}: no gRPC calls before setup has returned`);
+    return serviceKeys.privateKey;
+  });
 
   const metrics = createMetrics(definition.name);
   const db = new Database(config.DATABASE_URL, {
@@ -133,9 +149,19 @@ export async function createService<P extends TProperties>(
     verifier,
     metrics,
     cursors,
+    identity,
   };
 
-  const parts = await definition.setup(context);
+  // As this service: the gRPC clients setup and routes create sign their calls with its identity.
+  const parts = await runAsService(identity, () => definition.setup(context));
+  // Read after setup, so that a service's own missing settings are reported first.
+  serviceKeys = resolveServiceKeys({
+    service: definition.name,
+    privateKeyPem: config.SERVICE_PRIVATE_KEY,
+    peerJwks: config.SERVICE_PEER_KEYS,
+    dataDir: config.DATA_DIR,
+  });
+  const guard = new ServiceCallGuard(definition.name, serviceKeys.peers, options.access ?? AccessPolicy.load(), logger);
   const readiness = new Readiness({
     postgres: () => db.ping(),
     bus: () => bus.ping(),
@@ -151,12 +177,14 @@ export async function createService<P extends TProperties>(
     openapi: definition.openapi,
     trustedProxies: config.TRUSTED_PROXIES,
   });
-  await app.register(async (scope) => parts.routes(scope as HttpApp));
-  await app.ready();
-  const grpc = new GrpcServer([
-    ...(parts.grpc ?? []),
-    ...(parts.userData ? [userDataBinding(definition.name, parts.userData, logger)] : []),
-  ]);
+  await runAsService(identity, async () => {
+    await app.register(async (scope) => parts.routes(scope as HttpApp));
+    await app.ready();
+  });
+  const grpc = new GrpcServer(
+    [...(parts.grpc ?? []), ...(parts.userData ? [userDataBinding(definition.name, parts.userData, logger)] : [])],
+    { guard },
+  );
   const consumers = [...(parts.consumers ?? []), ...userDataConsumers(db, parts.userData)];
   const workers: Worker[] = [
     ...[...kitChores(db, definition.migrations), ...(parts.chores ?? [])].map(

@@ -21,7 +21,8 @@ function reasonOf(error: unknown): string {
 export function userDataPeers(entries: string[], deadlineMs: number): { peers: PeerExporter[]; close(): void } {
   const clients = entries.map((entry) => {
     const [name, address] = entry.split('=') as [string, string];
-    return { name, client: createClient(commonV1.UserData, address, { deadlineMs }) };
+    // Every peer serves the same contract: the name tells the service token whom it is for.
+    return { name, client: createClient(commonV1.UserData, address, { deadlineMs, target: name }) };
   });
   return {
     peers: clients.map(({ name, client }) => ({
