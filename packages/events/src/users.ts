@@ -176,3 +176,25 @@ export const UserReinstated = defineEvent({
   description: 'A suspension ended (an admin lifted it, or its end passed).',
   schema: Type.Object({ userId: Type.String(), byUserId: Type.String(), at: Type.String() }),
 });
+
+export const SessionStarted = defineEvent({
+  subject: 'users.session.started',
+  version: 1,
+  description: 'A member signed in (password, OAuth or registration): a new session (refresh-token family) began.',
+  schema: Type.Object({ userId: Type.String(), sessionId: Type.String(), at: Type.String({ format: 'date-time' }) }),
+});
+
+export const SessionRevoked = defineEvent({
+  subject: 'users.session.revoked',
+  version: 1,
+  description:
+    'Sessions ended before their time (logout, session deleted, password changed or reset, refresh-token reuse): ' +
+    'every service refuses the access tokens of `sessionId`, or with `all` every token of the member issued up to `at`.',
+  schema: Type.Object({
+    userId: Type.String(),
+    sessionId: Type.Optional(Type.String()),
+    all: Type.Optional(Type.Boolean()),
+    reason: Type.String({ maxLength: 100 }),
+    at: Type.String({ format: 'date-time' }),
+  }),
+});
