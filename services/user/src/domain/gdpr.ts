@@ -80,6 +80,12 @@ export class GdprService {
       linkedAccounts: identities.map(({ provider, email, createdAt }) => ({ provider, email, linkedAt: createdAt })),
       roles: assignments.map(({ role, country, city, appointedAt }) => ({ role, country, city, appointedAt })),
       roleHistory: audit,
+      account: {
+        status: user.status,
+        ...(user.suspension
+          ? { suspension: { reason: user.suspension.reason, since: user.suspension.at, until: user.suspension.until } }
+          : {}),
+      },
     };
   }
 

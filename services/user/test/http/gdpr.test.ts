@@ -79,6 +79,8 @@ describe('POST /me/export → GET /me/export/{id}', () => {
     expect(status).toBe('ready');
     expect(archive).toMatchObject({ format: 'diaspora-export/1', userId: member.user.id });
     expect(archive.services.user.profile).toMatchObject({ id: member.user.id, email: member.user.email });
+    expect(archive.services.user.profile).toMatchObject({ timeZone: 'UTC', privacy: { findableByEmail: true } });
+    expect(archive.services.user.account).toEqual({ status: 'active' });
     expect(archive.services.user.connections).toEqual([expect.objectContaining({ userId: friend.user.id })]);
     expect(archive.services.user.following).toEqual([expect.objectContaining({ userId: friend.user.id })]);
     expect(archive.services.event).toEqual({ registrations: [{ eventId: 'evt_1', userId: member.user.id }] });
