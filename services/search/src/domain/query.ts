@@ -28,6 +28,7 @@ export const LIMITS = {
 
 /** A search, validated and normalized: two requests meaning the same thing give equal objects (cache key). */
 export interface SearchQuery {
+  /** The words, joined: what the query means, whatever its spacing, case, accents or punctuation. */
   text: string;
   /** Lower-cased, accent-free words of `text`, at most LIMITS.maxWords, each unique. */
   words: string[];
@@ -139,9 +140,10 @@ export function parseSearch(raw: RawSearchParams): SearchQuery {
     errors.push({ field: 'limit', message: `an integer from 1 to ${LIMITS.maxPageSize}` });
 
   if (errors.length) throw problems.validation(errors);
+  const words = wordsOf(text);
   return {
-    text,
-    words: wordsOf(text),
+    text: words.join(' '),
+    words,
     types: types.length ? [...new Set(types as DocType[])].sort() : [...DOC_TYPES],
     ...(country ? { country } : {}),
     ...(city ? { city } : {}),
