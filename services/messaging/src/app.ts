@@ -98,6 +98,7 @@ export const messagingService = defineService({
         resumeWaitMs: config.WS_RESUME_WAIT_MS,
         tokenWarningSeconds: config.WS_TOKEN_WARNING_SECONDS,
       },
+      limits: { perMember: config.WS_MAX_CONNECTIONS_PER_MEMBER, perIp: config.WS_MAX_CONNECTIONS_PER_IP },
     });
     const conversationsService = new ConversationsService(uow, directory, relationships, quotas, hub, cursors, {
       groupMaxMembers: config.GROUP_MAX_MEMBERS,

@@ -14,6 +14,10 @@ export const messagingConfig = {
 
   /** Frames larger than this get an error frame; four times this closes the socket (1009). */
   WS_MAX_FRAME_BYTES: Type.Integer({ default: 16_384, minimum: 1024, maximum: 1_048_576 }),
+  /** Sockets one member may hold on one instance at once (their devices); more are refused with 429. */
+  WS_MAX_CONNECTIONS_PER_MEMBER: Type.Integer({ default: 10, minimum: 1, maximum: 1000 }),
+  /** Sockets one client address may hold on one instance at once (a household or office shares one address). */
+  WS_MAX_CONNECTIONS_PER_IP: Type.Integer({ default: 100, minimum: 1, maximum: 100_000 }),
   /** Ping interval; a socket that did not answer the previous ping is terminated. */
   WS_HEARTBEAT_MS: Type.Integer({ default: 30_000, minimum: 200 }),
   /** Per-connection token bucket: sustained frames per second and burst. */

@@ -46,8 +46,9 @@ function cleanText(value: unknown, field: string, max: number, errors: FieldErro
     errors.push({ field, message: 'must be a string' });
     return '';
   }
-  // NFC so that "é" typed two ways is stored (and compared, and counted) one way.
-  const text = value.normalize('NFC');
+  // NFC so that "é" typed two ways is stored (and compared, and counted) one way; Windows (CR LF) and old Mac (CR)
+  // line breaks are the same line break as LF, stored one way too.
+  const text = value.normalize('NFC').replace(/\r\n?/g, '\n');
   if (CONTROL.test(text)) errors.push({ field, message: 'must not contain control characters' });
   if (required && text.trim().length === 0) errors.push({ field, message: 'must not be empty' });
   if (characterCount(text) > max) errors.push({ field, message: `must be at most ${max} characters` });

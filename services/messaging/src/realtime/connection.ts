@@ -26,6 +26,12 @@ export const CLOSE = {
   tokenExpired: 4001,
 } as const;
 
+/** ws's errors for a peer breaking the protocol, after which ws itself sends the matching close frame. */
+export const isProtocolError = (error: Error): boolean => {
+  const { code } = error as { code?: unknown };
+  return typeof code === 'string' && code.startsWith('WS_ERR_');
+};
+
 export type FrameDispatcher = (
   connection: ClientConnection,
   op: string,
@@ -48,6 +54,8 @@ export class ClientConnection {
   private timers: NodeJS.Timeout[] = [];
   private tokenTimers: NodeJS.Timeout[] = [];
   private closed = false;
+  /** Set when the flood limit is reached: no more frames are read, the accepted ones are still answered. */
+  private flooded = false;
   private readonly closeListeners: (() => void)[] = [];
 
   constructor(
@@ -61,7 +69,7 @@ export class ClientConnection {
     this.tokens = options.rateBurst;
     // Listened to from the start: a socket that closes before `start()` still releases what it holds.
     this.socket.on('close', () => this.closedByPeer());
-    this.socket.on('error', () => this.terminate());
+    this.socket.on('error', (error) => this.failed(error));
   }
 
   get userId(): string {
@@ -161,10 +169,10 @@ export class ClientConnection {
 
   private onFrame(data: RawData, isBinary: boolean): void {
     this.alive = true;
-    if (this.closed) return;
+    if (this.closed || this.flooded) return;
     if (!this.allow()) {
       if (++this.limitedInARow >= this.options.floodCloseAfter) {
-        this.close(CLOSE.policy, 'rate limit exceeded');
+        this.closeWhenAnswered(CLOSE.policy, 'rate limit exceeded');
         return;
       }
       const retryAfterMs = Math.ceil(((1 - this.tokens) / this.options.ratePerSecond) * 1000);
@@ -236,6 +244,31 @@ export class ClientConnection {
       }
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+  }
+
+  /**
+   * Stops reading, lets the frames already accepted finish (their acks tell the device which messages were stored,
+   * so it does not send them again), then closes. Bounded: a stuck frame does not keep the socket.
+   */
+  private closeWhenAnswered(code: number, reason: string): void {
+    this.flooded = true;
+    const deadline = new Promise((resolve) => setTimeout(resolve, 5000).unref());
+    void Promise.race([this.inbox, deadline]).then(() => this.close(code, reason));
+  }
+
+  /**
+   * ws reports a protocol violation (a frame beyond maxPayload: 1009, invalid UTF-8: 1007…) after starting the
+   * closing handshake with the matching code: let that close frame reach the client instead of cutting the socket
+   * (which the client would see as 1006). Other errors (a reset connection) end it at once.
+   */
+  private failed(error: Error): void {
+    if (isProtocolError(error)) {
+      this.logger.debug({ connectionId: this.id, err: error }, 'protocol error: closing');
+      this.shutdown();
+      setTimeout(() => this.socket.terminate(), 1000).unref();
+      return;
+    }
+    this.terminate();
   }
 
   private sendCloseAndTerminate(code: number, reason: string): void {

@@ -1,4 +1,4 @@
-import { type FieldError, toProblem } from '@diaspora/service-kit';
+import { type FieldError, malformedText, toProblem } from '@diaspora/service-kit';
 import { type Static, type TSchema, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { MESSAGE_TYPES } from '../domain/message-content.js';
@@ -99,6 +99,13 @@ export function parseClientFrame(text: string): { op: ClientOp; frame: Record<st
       `Unknown op "${op.slice(0, 32)}"; known: ${Object.keys(ClientFrames).join(', ')}.`,
       extra,
     );
+  // The same text rule as every REST route (NUL, unpaired surrogates): no store can hold such strings.
+  const malformed = malformedText(value);
+  if (malformed)
+    throw new FrameError('validation', `The ${op} frame is not valid.`, {
+      ...extra,
+      errors: [{ field: malformed.field || 'frame', message: malformed.message }],
+    });
   const validator = validators[op as ClientOp];
   if (!validator.Check(value)) {
     const errors: FieldError[] = [...validator.Errors(value)].slice(0, 10).map((error) => {

@@ -6,6 +6,7 @@ import type { Message } from '../domain/model.js';
 import type { ConversationStore, LiveFanout, MessageStore } from '../domain/ports.js';
 import type { Views } from '../domain/views.js';
 import { CLOSE, ClientConnection, type ConnectionOptions, type FrameDispatcher } from './connection.js';
+import { ConnectionLimits } from './connection-limits.js';
 import type { DeliveryTracker } from './delivery-tracker.js';
 import { decodeEnvelope, type Envelope, encodeEnvelope, userSubject } from './envelope.js';
 import { MessageStream } from './message-stream.js';
@@ -50,8 +51,18 @@ export class RealtimeHub implements LiveFanout {
       metrics: HubMetrics;
       presenceTtlMs: number;
       connection: ConnectionOptions;
+      limits: { perMember: number; perIp: number };
     },
-  ) {}
+  ) {
+    this.limits = new ConnectionLimits(deps.limits);
+  }
+
+  private readonly limits: ConnectionLimits;
+
+  /** Throws 429 when the member already has the most devices connected here, or the address the most sockets. */
+  admit(userId: string, ip: string): void {
+    this.limits.check(this.users.get(userId)?.connections.size ?? 0, ip);
+  }
 
   /** Starts refreshing this instance's registry entries (a crashed instance's entries expire on their own). */
   start(): void {
@@ -72,7 +83,7 @@ export class RealtimeHub implements LiveFanout {
   }
 
   /** Takes an authenticated socket: the user's subscription is live before the device may resume. */
-  async accept(socket: WebSocket, claims: AccessClaims): Promise<void> {
+  async accept(socket: WebSocket, claims: AccessClaims, ip: string): Promise<void> {
     const connection = new ClientConnection(
       socket,
       claims,
@@ -98,6 +109,14 @@ export class RealtimeHub implements LiveFanout {
       connection.close(CLOSE.restart, 'service restarting');
       return;
     }
+    try {
+      // Checked again here: upgrades admitted side by side must not together exceed the caps.
+      this.admit(claims.sub, ip);
+    } catch {
+      connection.close(CLOSE.policy, 'too many connections');
+      return;
+    }
+    connection.onClose(this.limits.hold(ip));
     const user = this.attach(connection);
     this.deps.metrics.connections(1);
     connection.onClose(() => {
