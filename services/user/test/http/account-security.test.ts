@@ -10,6 +10,8 @@ beforeAll(async () => {
       LOGIN_MAX_FAILURES_PER_IP: '8',
       LOGIN_LOCK_BASE_SECONDS: '30',
       PASSWORD_RESET_PER_HOUR: '2',
+      // The requests below come "through the gateway" (inject's loopback peer) with the client in X-Forwarded-For.
+      TRUSTED_PROXIES: 'loopback',
     },
   });
 });
