@@ -1,4 +1,5 @@
 export * from './auth/keys.js';
+export * from './auth/revocations.js';
 export * from './auth/service-keys.js';
 export * from './auth/verifier.js';
 export { MemoryBus } from './bus/memory.js';

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { type CryptoKey, createLocalJWKSet, createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
 import { Problem, problems } from '../errors.js';
 import { keyId } from './keys.js';
+import { MAX_ACCESS_TOKEN_TTL_SECONDS, type RevocationList } from './revocations.js';
 
 export const ROLES = ['super', 'ambassador', 'consul', 'premium', 'regular'] as const;
 export type Role = (typeof ROLES)[number];
@@ -17,6 +18,8 @@ export interface AccessClaims {
   iat: number;
   exp: number;
   jti: string;
+  /** The session (refresh-token family) the token belongs to: revoking it refuses the token everywhere. */
+  sid?: string;
 }
 
 /** A Node `KeyObject` (static keys) or a WebCrypto `CryptoKey` (keys jose imported from a JWKS). */
@@ -96,6 +99,8 @@ export class TokenVerifier {
   constructor(
     private readonly keys: KeySource,
     private readonly options: VerifierOptions,
+    /** The deny-list every verified token is checked against (createService always gives one). */
+    private readonly revocations?: RevocationList,
   ) {}
 
   async verify(token: string): Promise<AccessClaims> {
@@ -115,7 +120,12 @@ export class TokenVerifier {
       }
       throw problems.invalidToken('The access token is invalid.');
     }
-    return toAccessClaims(payload);
+    const claims = toAccessClaims(payload);
+    // Deny-list entries last as long as the longest token may: a longer-lived one could outlive its revocation.
+    if (claims.exp - claims.iat > MAX_ACCESS_TOKEN_TTL_SECONDS)
+      throw problems.invalidToken('The access token lives too long.');
+    await this.revocations?.check(claims);
+    return claims;
   }
 }
 
@@ -133,6 +143,7 @@ function toAccessClaims(payload: JWTPayload): AccessClaims {
     iat: payload.iat,
     exp: payload.exp,
     jti: typeof payload.jti === 'string' ? payload.jti : '',
+    ...(typeof payload.sid === 'string' ? { sid: payload.sid } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { type Static, type TObject, type TProperties, Type } from 'typebox';
+import { RevocationList, revocationConsumers } from '../auth/revocations.js';
 import { resolveServiceKeys, type ServiceKeys } from '../auth/service-keys.js';
 import { JwksKeySource, type KeySource, TokenVerifier } from '../auth/verifier.js';
 import { openBus } from '../bus/open.js';
@@ -128,7 +129,13 @@ export async function createService<P extends TProperties>(
   });
   const bus = await openBus(config.BUS_URL, { name: `${definition.name}-service`, logger });
   const cache = await openCache(config.CACHE_URL, { namespace: definition.name });
-  const verifier = new TokenVerifier(keySource, { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+  // Revoked sessions and members, fed by the kit's revocation consumers, refused by the verifier on every request.
+  const revocations = new RevocationList(cache);
+  const verifier = new TokenVerifier(
+    keySource,
+    { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE },
+    revocations,
+  );
   const outbox = new Outbox(definition.name);
   const cursors = new CursorCodec(
     serviceSecret({
@@ -185,7 +192,11 @@ export async function createService<P extends TProperties>(
     [...(parts.grpc ?? []), ...(parts.userData ? [userDataBinding(definition.name, parts.userData, logger)] : [])],
     { guard },
   );
-  const consumers = [...(parts.consumers ?? []), ...userDataConsumers(db, parts.userData)];
+  const consumers = [
+    ...(parts.consumers ?? []),
+    ...userDataConsumers(db, parts.userData),
+    ...revocationConsumers(revocations),
+  ];
   const workers: Worker[] = [
     ...[...kitChores(db, definition.migrations), ...(parts.chores ?? [])].map(
       (chore) => new PollingWorker(chore.run, { name: chore.name, intervalMs: chore.intervalMs, logger }),
