@@ -52,8 +52,6 @@ export function memberView(user: UserRecord, withEmail: boolean) {
   };
 }
 
-export type MemberView = ReturnType<typeof memberView>;
-
 function hashes(values: string[], field: string): string[] {
   if (values.length > MAX_HASHES) throw problems.badRequest(`at most ${MAX_HASHES} ${field}`);
   const normalized = values.map((value) => value.trim().toLowerCase());
@@ -69,7 +67,7 @@ function country(value: string, field: string): string {
 
 const optionalCountry = (value: string, field: string) => (value ? country(value, field) : null);
 
-export interface SearchInput {
+interface SearchInput {
   query: string;
   residenceCountry: string;
   residenceCity: string;

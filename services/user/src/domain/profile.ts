@@ -23,7 +23,7 @@ export async function publishProfileUpdated(scope: Scope, user: UserRecord, chan
 }
 
 /** A profile change as members make it: visibility and discoverability settings both under `privacy`. */
-export type ProfileInput = Omit<ProfileChanges, 'privacy' | 'discoverability'> & {
+type ProfileInput = Omit<ProfileChanges, 'privacy' | 'discoverability'> & {
   privacy?: Partial<Privacy & Discoverability>;
 };
 

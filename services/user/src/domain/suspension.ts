@@ -21,7 +21,7 @@ function parseUntil(until: string, now: Date): Date | null {
   return parsed;
 }
 
-export interface SuspensionRequest {
+interface SuspensionRequest {
   actorId: string;
   userId: string;
   suspended: boolean;

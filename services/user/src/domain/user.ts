@@ -39,12 +39,10 @@ export interface Discoverability {
   findableByPhone: boolean;
 }
 
-export const DEFAULT_DISCOVERABILITY: Discoverability = { findableByEmail: true, findableByPhone: false };
-
-export type AccountStatus = 'active' | 'suspended';
+type AccountStatus = 'active' | 'suspended';
 
 /** An admin's suspension: login and refresh are refused until it is lifted (by an admin, or when `until` passes). */
-export interface Suspension {
+interface Suspension {
   reason: string;
   until: Date | null;
   by: string;
