@@ -108,7 +108,14 @@ export const contentService = defineService({
 
     return {
       async routes(app) {
-        await postRoutes(app, { posts, interactions, presenter, users, db });
+        await postRoutes(app, {
+          posts,
+          interactions,
+          presenter,
+          users,
+          db,
+          limits: { postMaxChars: config.POST_MAX_CHARS, commentMaxChars: config.COMMENT_MAX_CHARS },
+        });
         await feedRoutes(app, { postsFeed, eventsFeed, moderation, memberReports, users, cursors });
         await mediaRoutes(app, { storage, media, maxBytes: config.MEDIA_MAX_BYTES });
       },

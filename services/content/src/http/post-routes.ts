@@ -12,18 +12,7 @@ import type { InteractionService } from '../domain/interactions.js';
 import type { ViewerDirectory } from '../domain/ports.js';
 import type { PostService } from '../domain/posts.js';
 import type { PostPresenter } from '../domain/presenter.js';
-import {
-  CommentBody,
-  CommentIdParam,
-  CommentPage,
-  CommentView,
-  LikeState,
-  NewPostBody,
-  PostIdParam,
-  PostPatchBody,
-  PostView,
-  ShareBody,
-} from './schemas.js';
+import { CommentIdParam, CommentPage, CommentView, LikeState, PostIdParam, PostView, textBodies } from './schemas.js';
 
 const tags = ['posts'];
 
@@ -37,9 +26,12 @@ export async function postRoutes(
     users: ViewerDirectory;
     /** For Idempotency-Key: the kit's idempotency tables are in this service's database. */
     db: Database;
+    /** POST_MAX_CHARS and COMMENT_MAX_CHARS: the documented maxLength of the texts. */
+    limits: { postMaxChars: number; commentMaxChars: number };
   },
 ): Promise<void> {
   const { posts, interactions, presenter, users, db } = deps;
+  const { NewPostBody, PostPatchBody, ShareBody, CommentBody } = textBodies(deps.limits);
   const retryable = idempotent(db);
 
   app.post(

@@ -15,49 +15,57 @@ const Location = Type.Object(
   { lat: Type.Number({ minimum: -90, maximum: 90 }), lon: Type.Number({ minimum: -180, maximum: 180 }) },
   { additionalProperties: false },
 );
-// Length is checked after trimming and normalization by the domain (clear messages for empty text).
-const Text = Type.String({ maxLength: 60_000 });
-
 export const PostIdParam = Type.Object({ postId: Type.String({ pattern: '^pst_[0-9a-z]{26}$' }) });
 export const CommentIdParam = Type.Object({ commentId: Type.String({ pattern: '^cmt_[0-9a-z]{26}$' }) });
 
-export const NewPostBody = Type.Object(
-  {
-    text: Text,
-    media: Type.Optional(Type.Array(Type.String({ pattern: '^med_[0-9a-z]{26}$' }), { maxItems: 50 })),
-    tags: Type.Optional(Type.Array(Tag, { maxItems: 50 })),
-    language: Type.Optional(LanguageTagSchema),
-    visibility: Visibility,
-    domain: Type.Optional(DomainSchema),
-    location: Type.Optional(Location),
-  },
-  { additionalProperties: false },
-);
+/**
+ * The text-carrying request bodies, with the lengths the service is configured to take (POST_MAX_CHARS for posts
+ * and shares, COMMENT_MAX_CHARS for comments), so the OpenAPI document promises what the domain enforces. The domain
+ * still counts after trimming and NFC normalization and gives the clearer messages.
+ */
+export function textBodies(limits: { postMaxChars: number; commentMaxChars: number }) {
+  const postText = Type.String({ maxLength: limits.postMaxChars });
+  const commentText = Type.String({ maxLength: limits.commentMaxChars });
+  const NewPostBody = Type.Object(
+    {
+      text: postText,
+      media: Type.Optional(Type.Array(Type.String({ pattern: '^med_[0-9a-z]{26}$' }), { maxItems: 50 })),
+      tags: Type.Optional(Type.Array(Tag, { maxItems: 50 })),
+      language: Type.Optional(LanguageTagSchema),
+      visibility: Visibility,
+      domain: Type.Optional(DomainSchema),
+      location: Type.Optional(Location),
+    },
+    { additionalProperties: false },
+  );
 
-export const PostPatchBody = Type.Object(
-  {
-    text: Type.Optional(Text),
-    tags: Type.Optional(Type.Array(Tag, { maxItems: 50 })),
-    language: Type.Optional(LanguageTagSchema),
-    visibility: Type.Optional(Visibility),
-    domain: Type.Optional(Type.Union([DomainSchema, Type.Null()])),
-  },
-  { additionalProperties: false, minProperties: 1 },
-);
+  const PostPatchBody = Type.Object(
+    {
+      text: Type.Optional(postText),
+      tags: Type.Optional(Type.Array(Tag, { maxItems: 50 })),
+      language: Type.Optional(LanguageTagSchema),
+      visibility: Type.Optional(Visibility),
+      domain: Type.Optional(Type.Union([DomainSchema, Type.Null()])),
+    },
+    { additionalProperties: false, minProperties: 1 },
+  );
 
-export const ShareBody = Type.Object(
-  { text: Type.Optional(Text), visibility: Type.Optional(Visibility) },
-  { additionalProperties: false },
-);
+  const ShareBody = Type.Object(
+    { text: Type.Optional(postText), visibility: Type.Optional(Visibility) },
+    { additionalProperties: false },
+  );
 
-export const CommentBody = Type.Object(
-  {
-    text: Text,
-    parentId: Type.Optional(Type.String({ pattern: '^cmt_[0-9a-z]{26}$' })),
-    language: Type.Optional(LanguageTagSchema),
-  },
-  { additionalProperties: false },
-);
+  const CommentBody = Type.Object(
+    {
+      text: commentText,
+      parentId: Type.Optional(Type.String({ pattern: '^cmt_[0-9a-z]{26}$' })),
+      language: Type.Optional(LanguageTagSchema),
+    },
+    { additionalProperties: false },
+  );
+
+  return { NewPostBody, PostPatchBody, ShareBody, CommentBody };
+}
 
 export const ReportBody = Type.Object(
   {
