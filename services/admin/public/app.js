@@ -84,7 +84,9 @@ loaders.overview = async () => {
   const params = range();
   for (const [name, spec] of Object.entries(REPORTS)) {
     const report = await api('GET', `/api/v1/admin/analytics/${name}${query(params)}`);
-    const keys = spec.keys ?? Object.keys(report.totals).filter((key) => key.includes('Cents'));
+    const money = Object.keys(report.totals).filter((key) => key.includes('Cents'));
+    const keys =
+      spec.keys ?? (money.length ? money : ['subscriptionsActivated', 'subscriptionsCanceled', 'ticketsPaid']);
     const data = {
       labels: report.series.map((point) => point.date),
       datasets: keys.map((key) => ({ label: key, data: report.series.map((point) => point[key] ?? 0) })),
@@ -99,7 +101,13 @@ loaders.overview = async () => {
     }
     const csv = el('button', { type: 'button', onclick: () => download(name, params) }, 'CSV');
     $(`#totals-${name}`).replaceChildren(
-      el('ul', {}, ...Object.entries(report.totals).map(([key, value]) => el('li', {}, `${key}: ${value}`))),
+      el(
+        'ul',
+        {},
+        ...Object.entries(report.totals)
+          .filter(([key]) => key !== 'ratingPoints')
+          .map(([key, value]) => el('li', {}, `${key}: ${value}`)),
+      ),
       csv,
     );
   }
