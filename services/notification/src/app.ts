@@ -4,7 +4,7 @@ import { DurableJobs } from '@diaspora/service-kit/jobs';
 import { openMailSender } from '@diaspora/service-kit/providers';
 import { openPushSender } from './adapters/push.js';
 import { GrpcContacts } from './clients/contacts.js';
-import { GrpcEventDirectory } from './clients/events.js';
+import { GrpcEventDirectory, noEvents } from './clients/events.js';
 import { GrpcLiveChannel } from './clients/live.js';
 import { notificationConfig } from './config.js';
 import { Alerts } from './domain/alerts.js';
@@ -49,7 +49,9 @@ export const notificationService = defineService({
     const deadline = { deadlineMs: config.GRPC_DEADLINE_MS };
     const userClient = createClient(userV1.UserService, config.USER_GRPC_ADDR, deadline);
     const messagingClient = createClient(messagingV1.MessagingRealtime, config.MESSAGING_GRPC_ADDR, deadline);
-    const eventClient = createClient(eventV1.EventService, config.EVENT_GRPC_ADDR, deadline);
+    const eventClient = config.EVENT_GRPC_ADDR
+      ? createClient(eventV1.EventService, config.EVENT_GRPC_ADDR, deadline)
+      : undefined;
     const contacts = new GrpcContacts(userClient, cache);
     const notifier = new Notifier(contacts, new GrpcLiveChannel(messagingClient, logger, config.LIVE_CONCURRENCY));
     const links = new UnsubscribeLinks(
@@ -67,7 +69,7 @@ export const notificationService = defineService({
     const calendar = new CalendarJobs(uow, {
       notifier,
       contacts,
-      events: new GrpcEventDirectory(eventClient),
+      events: eventClient ? new GrpcEventDirectory(eventClient) : noEvents,
       mail,
       links,
     });
@@ -84,7 +86,7 @@ export const notificationService = defineService({
       async close() {
         userClient.close();
         messagingClient.close();
-        eventClient.close();
+        eventClient?.close();
         await push.close?.();
       },
     };

@@ -8,7 +8,10 @@ export const notificationConfig = {
   /** Live frames on members' open chat sockets (MessagingRealtime.PushNotification). */
   MESSAGING_GRPC_ADDR: Type.String({ minLength: 3, description: 'host:port of the messaging service gRPC server' }),
   /** Consul scorecards (quota alerts) and upcoming local events (newcomer welcome). */
-  EVENT_GRPC_ADDR: Type.String({ minLength: 3, description: 'host:port of the event service gRPC server' }),
+  /** Unset (a platform without the event service): no consul quota alerts, welcomes without upcoming events. */
+  EVENT_GRPC_ADDR: Type.Optional(
+    Type.String({ minLength: 3, description: 'host:port of the event service gRPC server' }),
+  ),
   GRPC_DEADLINE_MS: Type.Integer({ default: 3000, minimum: 100 }),
   ...mailConfig,
   /** `log` keeps pushes in the dev outbox (all-in-one); `fcm` sends through Firebase Cloud Messaging. */

@@ -23,3 +23,6 @@ export class GrpcEventDirectory implements EventDirectory {
     return events.map((event) => ({ id: event.id, title: event.title }));
   }
 }
+
+/** Without an event service: nobody is behind a quota, nothing is upcoming. */
+export const noEvents: EventDirectory = { scorecard: async () => null, upcomingFor: async () => [] };

@@ -21,6 +21,8 @@ export class Alerts {
     const day = now.toISOString().slice(0, 10);
     const place = national ? event.country : `${event.city}`;
     let written = 0;
+    // The live frames of one page go out while the next page is written (one page in flight, memory bounded).
+    let live: Promise<void> = Promise.resolve();
     for await (const page of this.contacts.members({
       country: event.country,
       ...(national ? {} : { city: event.city }),
@@ -39,8 +41,10 @@ export class Alerts {
         });
       });
       written += notifications.length;
-      await this.notifier.live(notifications);
+      await live;
+      live = this.notifier.live(notifications);
     }
+    await live;
     return written;
   }
 }

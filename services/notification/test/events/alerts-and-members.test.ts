@@ -110,7 +110,7 @@ describe('member records and GDPR', () => {
       [member.id],
     );
     expect(rows[0]).toMatchObject({ time_zone: 'Africa/Dakar', languages: ['fr', 'en'], arrived: '2015-09-01' });
-    expect(rows[0].joined_at.toISOString()).toBe('2024-05-01T10:00:00.000Z');
+    expect((rows[0] as { joined_at: Date }).joined_at.toISOString()).toBe('2024-05-01T10:00:00.000Z');
 
     await h.app.inject({
       method: 'POST',
