@@ -18,6 +18,7 @@ import { MessagesService } from './domain/messages-service.js';
 import type { Actor } from './domain/model.js';
 import { Views } from './domain/views.js';
 import { messagingConsumers } from './events/consumers.js';
+import { settingsConsumers } from './events/settings-consumers.js';
 import { realtimeHandlers } from './grpc/handlers.js';
 import { conversationRoutes } from './http/conversation-routes.js';
 import { mediaRoutes } from './http/media-routes.js';
@@ -29,6 +30,7 @@ import { frameDispatcher } from './realtime/frame-handlers.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { socketRoute } from './realtime/socket-route.js';
 import { migrations } from './store/migrations.js';
+import { QuotaSettings } from './store/quota-settings.js';
 import { messagingStores } from './store/stores.js';
 
 export const messagingService = defineService({
@@ -57,8 +59,9 @@ export const messagingService = defineService({
     const tiers = new EffectiveTiers(uow.read.members);
     const directory = new MemberDirectory(uow.read.conversations);
     const relationships = new UserServiceRelationships(users, cache, config.RELATIONSHIP_CACHE_SECONDS, logger);
+    const quotaSettings = new QuotaSettings(db, config.FREE_DAILY_MESSAGES);
     const quotas = new DailyQuotas(cache, {
-      messages: config.FREE_DAILY_MESSAGES,
+      messages: () => quotaSettings.messages(),
       conversations: config.FREE_DAILY_NEW_CONVERSATIONS,
     });
     const views = new Views(storage);
@@ -122,7 +125,10 @@ export const messagingService = defineService({
         await socketRoute(app, { hub, verifier, maxFrameBytes: config.WS_MAX_FRAME_BYTES });
       },
       grpc: [implement(messagingV1.MessagingRealtime, realtimeHandlers(hub, presence), logger)],
-      consumers: messagingConsumers({ db, uow, tiers, relationships, forgetConversations }),
+      consumers: [
+        ...messagingConsumers({ db, uow, tiers, relationships, forgetConversations }),
+        ...settingsConsumers(db, quotaSettings),
+      ],
       userData: userData(uow, memberData({ uow, deleteFiles, forgetConversations, logger })),
       chores: [mediaPurge(media)],
       workers,

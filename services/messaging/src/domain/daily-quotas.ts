@@ -14,7 +14,8 @@ export const QUOTA_PROBLEM_TYPE = 'messaging-quota-exceeded';
 export class DailyQuotas implements Quotas {
   constructor(
     private readonly cache: Cache,
-    private readonly limits: { messages: number; conversations: number },
+    /** A limit may be read per check (the message quota is a platform setting an admin changes at run time). */
+    private readonly limits: { messages: number | (() => Promise<number>); conversations: number },
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -26,7 +27,8 @@ export class DailyQuotas implements Quotas {
 
   async check(actor: { userId: string; tier: 'free' | 'premium' }, quota: 'messages' | 'conversations') {
     if (actor.tier === 'premium') return;
-    const limit = this.limits[quota];
+    const configured = this.limits[quota];
+    const limit = typeof configured === 'function' ? await configured() : configured;
     const { key, msLeft } = this.window(actor.userId, quota);
     const used = Number((await this.cache.get(key)) ?? 0);
     if (used < limit) return;

@@ -86,4 +86,10 @@ export const migrations: Migration[] = [
       CREATE INDEX blocks_blocked ON blocks (blocked_id);`,
     down: 'DROP TABLE blocks;',
   },
+  {
+    // Platform settings set in the admin dashboard and applied here (admin.settings.updated).
+    id: '0003_platform_settings',
+    up: `CREATE TABLE platform_settings (name text PRIMARY KEY, value jsonb NOT NULL, updated_at timestamptz NOT NULL);`,
+    down: 'DROP TABLE platform_settings;',
+  },
 ];
