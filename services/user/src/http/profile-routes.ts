@@ -29,7 +29,9 @@ export async function profileRoutes(app: HttpApp, profiles: ProfileService): Pro
         summary: 'Change your profile, its per-field privacy and who may message you',
         description:
           '`privacy` sets, per field, who sees it: public, connections or private (only you); fields not given ' +
-          'keep their setting. `coordinates: null` removes them.',
+          'keep their setting. `privacy.findableByEmail` / `findableByPhone` decide whether members who have your ' +
+          'email or (verified) phone number in their contacts may find you. `coordinates: null` and ' +
+          '`arrivedAt: null` remove them; `timeZone` is an IANA name (e.g. Europe/Paris).',
         body: ProfilePatch,
         response: { 200: OwnProfileWithCounts, ...problemResponses(400, 401, 404) },
       },
