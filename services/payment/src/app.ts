@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { createClient, eventV1 } from '@diaspora/proto';
 import { ConfigError, createUnitOfWork, defineService, every, serviceSecret, userData } from '@diaspora/service-kit';
 import { LocalProvider } from './adapters/local-provider.js';
+import { PayPalProvider } from './adapters/paypal-provider.js';
+import { PayPalWebhookEndpoint } from './adapters/paypal-webhooks.js';
 import { StripeProvider } from './adapters/stripe-provider.js';
 import { stripeWebhookVerifier } from './adapters/stripe-webhook-endpoint.js';
 import { GrpcEventCatalog } from './clients/event-catalog.js';
-import { paymentConfig } from './config.js';
+import { parsePlans, paymentConfig } from './config.js';
 import { Billing } from './domain/billing.js';
 import type { PaymentProvider, ProviderName, Stores } from './domain/ports.js';
 import { Privacy } from './domain/privacy.js';
@@ -33,7 +35,7 @@ export const paymentService = defineService({
   migrations,
   async setup({ config, db, outbox, logger, cursors }) {
     const uow = createUnitOfWork<Stores>(db, outbox, paymentStores);
-    const plans = config.PLANS;
+    const plans = parsePlans(config.PLANS);
     const planMap = new Map(plans.map((plan) => [plan.id, plan]));
     const graceMs = config.PAST_DUE_GRACE_DAYS * DAY_MS;
     const urls = { successUrl: config.CHECKOUT_SUCCESS_URL, cancelUrl: config.CHECKOUT_CANCEL_URL };
@@ -72,6 +74,29 @@ export const paymentService = defineService({
       stripe = local;
     }
     const providers = new Map<ProviderName, PaymentProvider>([['stripe', stripe]]);
+    // PayPal is offered when its app credentials are set (and then its webhook id is required to verify).
+    let paypal: { provider: PayPalProvider; webhooks: PayPalWebhookEndpoint } | undefined;
+    if (config.PAYPAL_CLIENT_ID && config.PAYPAL_CLIENT_SECRET) {
+      if (!config.PAYPAL_WEBHOOK_ID)
+        throw new ConfigError(
+          'invalid configuration for the payment service:\n  - PAYPAL_WEBHOOK_ID: is required with PAYPAL_CLIENT_ID',
+        );
+      const provider = new PayPalProvider({
+        clientId: config.PAYPAL_CLIENT_ID,
+        clientSecret: config.PAYPAL_CLIENT_SECRET,
+        environment: config.PAYPAL_ENVIRONMENT,
+        timeoutMs: config.PROVIDER_TIMEOUT_MS,
+        plans: planMap,
+        ...urls,
+      });
+      const webhooks = new PayPalWebhookEndpoint(provider, {
+        webhookId: config.PAYPAL_WEBHOOK_ID,
+        environment: config.PAYPAL_ENVIRONMENT,
+        timeoutMs: config.PROVIDER_TIMEOUT_MS,
+      });
+      paypal = { provider, webhooks };
+      providers.set('paypal', provider);
+    }
 
     const eventClient = createClient(eventV1.EventService, config.EVENT_GRPC_ADDR, {
       deadlineMs: config.GRPC_DEADLINE_MS,
@@ -96,7 +121,18 @@ export const paymentService = defineService({
     return {
       async routes(app) {
         await paymentRoutes(app, { billing, db });
-        await webhookRoutes(app, { stripe: stripeEndpoint });
+        await webhookRoutes(app, {
+          stripe: stripeEndpoint,
+          ...(paypal
+            ? {
+                paypal: {
+                  verify: (rawBody, headers) =>
+                    (paypal as NonNullable<typeof paypal>).webhooks.verify(rawBody, headers),
+                  receive: (event) => receiver.receive(event),
+                },
+              }
+            : {}),
+        });
         if (local) await localCheckoutRoutes(app, local);
       },
       consumers: paymentConsumers({ uow, providers, logger }),

@@ -1,4 +1,6 @@
-import { Type } from 'typebox';
+import { ConfigError } from '@diaspora/service-kit';
+import { type Static, Type } from 'typebox';
+import { Value } from 'typebox/value';
 
 const Plan = Type.Object({
   id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }),
@@ -12,6 +14,27 @@ const Plan = Type.Object({
   paypalPlanId: Type.Optional(Type.String({ minLength: 3 })),
 });
 
+const Plans = Type.Array(Plan, { minItems: 1, maxItems: 50 });
+
+/** PLANS read once at boot: valid JSON of the plan shape with unique ids, or boot stops saying why. */
+export function parsePlans(text: string): Static<typeof Plans> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError('invalid configuration for the payment service:\n  - PLANS: is not JSON');
+  }
+  const [error] = Value.Errors(Plans, value);
+  if (error)
+    throw new ConfigError(
+      `invalid configuration for the payment service:\n  - PLANS${error.instancePath}: ${error.message}`,
+    );
+  const plans = value as Static<typeof Plans>;
+  if (new Set(plans.map((plan) => plan.id)).size !== plans.length)
+    throw new ConfigError('invalid configuration for the payment service:\n  - PLANS: plan ids must be unique');
+  return plans;
+}
+
 export const DEFAULT_PLANS = [
   { id: 'premium-monthly-eur', name: 'Premium (monthly)', interval: 'month', priceCents: 499, currency: 'EUR' },
   { id: 'premium-yearly-eur', name: 'Premium (yearly)', interval: 'year', priceCents: 4990, currency: 'EUR' },
@@ -23,8 +46,8 @@ export const DEFAULT_PLANS = [
 export const paymentConfig = {
   /** The event service's gRPC address (premium event prices and status for ticket checkouts). */
   EVENT_GRPC_ADDR: Type.String({ minLength: 3, description: 'host:port of the event service gRPC server' }),
-  /** The premium plans on sale, as JSON (one entry per plan and currency). */
-  PLANS: Type.Array(Plan, { default: DEFAULT_PLANS, minItems: 1, maxItems: 50 }),
+  /** The premium plans on sale: a JSON array, one entry per plan and currency (see `parsePlans`). */
+  PLANS: Type.String({ default: JSON.stringify(DEFAULT_PLANS), minLength: 2 }),
   /** Stripe secret key (sk_…); when unset the local provider completes checkouts itself (all-in-one, offline). */
   STRIPE_SECRET_KEY: Type.Optional(Type.String({ minLength: 3 })),
   /** Signing secret of the Stripe webhook endpoint (whsec_…); generated under DATA_DIR for the local provider. */

@@ -18,7 +18,8 @@ export function providerProblem(error: unknown, provider: string): unknown {
     isUnavailableError(error)
   )
     return problems.unavailable(`The payment provider (${provider}) cannot be reached; retry shortly.`);
-  if (typeof status === 'number' && status >= 400)
+  // An answer the SDK cannot read is the provider's fault, not the member's nor a bug of ours.
+  if (typeof status === 'number' ? status >= 400 : (error as Error | undefined)?.name === 'ResponseValidationError')
     return new Problem(502, { detail: `The payment provider (${provider}) refused the request.`, cause: error });
   return error;
 }

@@ -117,7 +117,12 @@ export class Billing {
     });
   }
 
-  async ticketCheckout(userId: string, eventId: string, idempotencyKey?: string): Promise<CheckoutSession> {
+  async ticketCheckout(
+    userId: string,
+    eventId: string,
+    options: { provider?: ProviderName | undefined; idempotencyKey?: string | undefined } = {},
+  ): Promise<CheckoutSession> {
+    const { idempotencyKey } = options;
     const event = await this.deps.catalog.find(eventId, userId);
     if (!event) throw problems.notFound('event');
     if (event.status === 'canceled') throw problems.conflict('The event was canceled.', 'event-canceled');
@@ -126,7 +131,7 @@ export class Billing {
     if (event.status !== 'published') throw problems.conflict('The event is not open for tickets.', 'event-closed');
     if (event.capacity > 0 && event.registeredCount >= event.capacity)
       throw problems.conflict('The event is full.', 'event-full');
-    const provider = this.provider('stripe');
+    const provider = this.provider(options.provider ?? 'stripe');
     const customerId = await this.customerFor(provider, userId);
     return provider.ticketCheckout({
       customerId,

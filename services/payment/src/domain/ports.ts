@@ -148,8 +148,11 @@ export interface SubscriptionStore {
   save(record: SubscriptionRecord): Promise<void>;
   /** The member's most relevant subscription: a live one first, else the latest. */
   currentFor(userId: string): Promise<SubscriptionRecord | null>;
-  /** Granted past_due subscriptions whose grace began before `cutoff`, locked (SKIP LOCKED) for this run. */
-  graceExpired(cutoff: Date, limit: number): Promise<SubscriptionRecord[]>;
+  /**
+   * Granted subscriptions to revoke, locked (SKIP LOCKED) for this run: past_due since before `graceCutoff`, or
+   * canceled with their paid period over at `now`.
+   */
+  graceExpired(graceCutoff: Date, now: Date, limit: number): Promise<SubscriptionRecord[]>;
 }
 
 export interface WebhookLog {

@@ -30,8 +30,18 @@ export async function applySubscriptionState(
   if (existing?.status === 'canceled') return existing;
   const status = state.status;
   const pastDueSince = status === 'past_due' ? (existing?.pastDueSince ?? now) : null;
+  const currentPeriodEnd = state.currentPeriodEnd ?? existing?.currentPeriodEnd ?? null;
+  const cancelAtPeriodEnd = state.cancelAtPeriodEnd || (status === 'canceled' && Boolean(existing?.cancelAtPeriodEnd));
+  // A member who canceled at period end keeps what they paid for even when the provider ends the subscription
+  // at once (PayPal does): the chore revokes at currentPeriodEnd.
+  const paidUntilLater =
+    status === 'canceled' &&
+    cancelAtPeriodEnd &&
+    Boolean(existing?.granted) &&
+    (currentPeriodEnd?.getTime() ?? 0) > now.getTime();
   const granted =
     status === 'active' ||
+    paidUntilLater ||
     (status === 'past_due' && pastDueSince !== null && now.getTime() - pastDueSince.getTime() < input.graceMs);
   const record: SubscriptionRecord = {
     id: existing?.id ?? newId('sub'),
@@ -40,8 +50,8 @@ export async function applySubscriptionState(
     userId: existing?.userId ?? userId,
     plan: state.plan ?? existing?.plan ?? 'unknown',
     status,
-    currentPeriodEnd: state.currentPeriodEnd ?? existing?.currentPeriodEnd ?? null,
-    cancelAtPeriodEnd: state.cancelAtPeriodEnd,
+    currentPeriodEnd,
+    cancelAtPeriodEnd,
     pastDueSince,
     granted,
     updatedAt: now,
@@ -73,12 +83,19 @@ export async function publishGrantChange(
   await scope.publish(record.granted ? SubscriptionActivated : SubscriptionCanceled, data);
 }
 
-/** The grace-period chore: past_due for longer than the grace → the member returns to free. */
+/**
+ * The grace chore: past_due for longer than the grace, or canceled and past the paid period → the member
+ * returns to free.
+ */
 export async function revokeAfterGrace(
   scope: Scope,
   input: { plans: Map<string, Plan>; graceMs: number; now: Date; batch: number },
 ): Promise<number> {
-  const expired = await scope.subscriptions.graceExpired(new Date(input.now.getTime() - input.graceMs), input.batch);
+  const expired = await scope.subscriptions.graceExpired(
+    new Date(input.now.getTime() - input.graceMs),
+    input.now,
+    input.batch,
+  );
   for (const subscription of expired) {
     const revoked = { ...subscription, granted: false, updatedAt: input.now };
     await scope.subscriptions.save(revoked);

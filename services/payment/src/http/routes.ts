@@ -16,6 +16,7 @@ import {
   idempotencyHeader,
   PageQuery,
   PlanList,
+  ProviderQuery,
   SubscribeBody,
   SubscriptionView,
   TransactionPage,
@@ -100,20 +101,18 @@ export async function paymentRoutes(app: HttpApp, deps: { billing: Billing; db: 
         security: bearerSecurity,
         summary: 'Pay the ticket of a premium event (confirms your held seat once paid)',
         params: EventIdParam,
+        querystring: ProviderQuery,
         headers: idempotencyHeader,
         response: { 201: CheckoutView, ...problemResponses(400, 401, 404, 409, 422, 502, 503) },
       },
     },
     async (request, reply) =>
-      reply
-        .code(201)
-        .send(
-          await billing.ticketCheckout(
-            callerOf(request).sub,
-            request.params.eventId,
-            keyOf(request.headers['idempotency-key']),
-          ),
-        ),
+      reply.code(201).send(
+        await billing.ticketCheckout(callerOf(request).sub, request.params.eventId, {
+          provider: request.query.provider,
+          idempotencyKey: keyOf(request.headers['idempotency-key']),
+        }),
+      ),
   );
 
   app.get(

@@ -24,6 +24,10 @@ export const SubscribeBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const ProviderQuery = Type.Object({
+  provider: Type.Optional(Type.Enum(['stripe', 'paypal'], { description: 'default stripe' })),
+});
+
 export const CheckoutView = Type.Object({
   provider: Type.Enum(['stripe', 'paypal']),
   sessionId: Type.String(),

@@ -108,11 +108,12 @@ export class SqlSubscriptions implements SubscriptionStore {
     return rows[0] ? toSubscription(rows[0]) : null;
   }
 
-  async graceExpired(cutoff: Date, limit: number) {
+  async graceExpired(graceCutoff: Date, now: Date, limit: number) {
     const { rows } = await this.q.query<SubscriptionRow>(
-      `SELECT * FROM subscriptions WHERE status = 'past_due' AND granted AND past_due_since < $1
-       ORDER BY past_due_since LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [cutoff, limit],
+      `SELECT * FROM subscriptions
+       WHERE granted AND ((status = 'past_due' AND past_due_since < $1) OR (status = 'canceled' AND current_period_end <= $2))
+       ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
+      [graceCutoff, now, limit],
     );
     return rows.map(toSubscription);
   }

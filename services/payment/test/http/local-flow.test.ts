@@ -251,9 +251,9 @@ describe('the premium flow with the local provider (no Stripe keys)', () => {
 
   it('pages transactions with signed cursors bound to the member', async () => {
     const bob = member();
-    const { checkoutUrl } = (await post('/api/v1/payments/checkout/events/' + gala.id, bob)).json();
+    const { checkoutUrl } = (await post(`/api/v1/payments/checkout/events/${gala.id}`, bob)).json();
     await completeAt(checkoutUrl);
-    const second = (await post('/api/v1/payments/checkout/events/' + gala.id, bob)).json();
+    const second = (await post(`/api/v1/payments/checkout/events/${gala.id}`, bob)).json();
     await completeAt(second.checkoutUrl);
     const first = (await get('/api/v1/payments/transactions?limit=1', bob)).json();
     expect(first.items).toHaveLength(1);

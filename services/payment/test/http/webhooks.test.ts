@@ -1,5 +1,6 @@
 import { newId } from '@diaspora/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePlans } from '../../src/config.js';
 import { deliver, type Harness, providerHas, published, startPayments, stripeSubscription } from '../fixtures.js';
 
 const ACTIVATED = 'payments.subscription.activated';
@@ -145,7 +146,7 @@ describe('POST /webhooks/stripe', () => {
     const { createUnitOfWork } = await import('@diaspora/service-kit');
     const { paymentStores } = await import('../../src/store/stores.js');
     const uow = createUnitOfWork(h.service.context.db, h.service.context.outbox, paymentStores);
-    const plans = new Map(h.service.config.PLANS.map((p) => [p.id, p]));
+    const plans = new Map(parsePlans(h.service.config.PLANS).map((p) => [p.id, p]));
     const run = () =>
       uow.run((scope) => revokeAfterGrace(scope, { plans, graceMs: 7 * 86_400_000, now: new Date(), batch: 10 }));
     expect(await run()).toBeGreaterThanOrEqual(1);
