@@ -194,8 +194,7 @@ export async function startAdmin(
   return harness;
 }
 
-export const tokenOf = (user: FakeUser) =>
-  issueTestToken({ sub: user.id, roles: user.roles as ('super' | 'regular')[] });
+const tokenOf = (user: FakeUser) => issueTestToken({ sub: user.id, roles: user.roles as ('super' | 'regular')[] });
 export const auth = (user: FakeUser) => ({ authorization: `Bearer ${tokenOf(user)}` });
 
 /** Publishes an event of another service onto the admin service's bus, as its relay would. */

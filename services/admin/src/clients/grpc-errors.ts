@@ -3,7 +3,7 @@ import { Problem } from '@diaspora/service-kit';
 /** gRPC statuses a peer answers on purpose, as the problems this service shows (the rest stay 5xx/503). */
 const PROBLEM_BY_CODE: Record<number, number> = { 3: 400, 5: 404, 6: 409, 7: 403, 9: 409 };
 
-export function peerProblem(error: unknown): unknown {
+function peerProblem(error: unknown): unknown {
   const { code, details } = error as { code?: unknown; details?: unknown };
   if (typeof code !== 'number' || !('metadata' in (error as object))) return error;
   const status = PROBLEM_BY_CODE[code];

@@ -18,18 +18,3 @@ export interface AuditEntry {
 }
 
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'source'> & { source?: string; sourceKey?: string };
-
-export const AUDIT_ACTIONS = [
-  'member.suspended',
-  'member.reinstated',
-  'member.warned',
-  'report.dismissed',
-  'report.takedown',
-  'report.restored',
-  'report.warned',
-  'report.suspended',
-  'report.appealed',
-  'role.appointed',
-  'role.revoked',
-  'settings.updated',
-] as const;

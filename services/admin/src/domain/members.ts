@@ -31,7 +31,7 @@ export interface MemberView {
   createdAt: string;
 }
 
-export function memberView(member: userV1.Member, admin: Admin): MemberView {
+function memberView(member: userV1.Member, admin: Admin): MemberView {
   return {
     id: member.id,
     displayName: member.displayName,

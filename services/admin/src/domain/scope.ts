@@ -19,7 +19,7 @@ export interface Admin {
   isSuper: boolean;
 }
 
-export function scopeOf(roles: string[], assignments: RoleGrant[]): AdminScope | null {
+function scopeOf(roles: string[], assignments: RoleGrant[]): AdminScope | null {
   if (roles.includes('super')) return { kind: 'all' };
   const ambassador = assignments.find((grant) => grant.role === 'ambassador' && grant.country);
   if (roles.includes('ambassador') && ambassador) return { kind: 'country', country: ambassador.country };

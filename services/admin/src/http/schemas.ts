@@ -45,7 +45,7 @@ export const MemberView = Type.Object({
 
 export const MemberPage = Type.Object({ items: Type.Array(MemberView), nextCursor: Nullable(Type.String()) });
 
-export const AuditView = Type.Object({
+const AuditView = Type.Object({
   id: Type.String(),
   at: IsoDateTimeSchema,
   actorId: Type.String(),
