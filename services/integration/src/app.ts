@@ -1,8 +1,10 @@
 import { createClient, eventV1, userV1 } from '@diaspora/proto';
-import { createUnitOfWork, defineService, every, serviceSecret, userData } from '@diaspora/service-kit';
+import { ConfigError, createUnitOfWork, defineService, every, serviceSecret, userData } from '@diaspora/service-kit';
 import { DurableJobs } from '@diaspora/service-kit/jobs';
 import { AddressPolicy } from './adapters/address-policy.js';
 import { CalDavAppleConnector } from './adapters/apple-calendar.js';
+import { GoogleCalendarConnector } from './adapters/google-calendar.js';
+import { LocalGoogleConnector } from './adapters/local-google-calendar.js';
 import { EnvelopeVault } from './adapters/vault.js';
 import { HttpWebhookSender } from './adapters/webhook-sender.js';
 import { GrpcEventDirectory } from './clients/event-directory.js';
@@ -10,7 +12,7 @@ import { UserContactMatcher } from './clients/user-contacts.js';
 import { integrationConfig } from './config.js';
 import { CalendarSync } from './domain/calendars.js';
 import { ContactDiscovery } from './domain/contacts.js';
-import type { Stores } from './domain/ports.js';
+import type { GoogleConnector, Stores } from './domain/ports.js';
 import { type Publish, Webhooks } from './domain/webhooks.js';
 import { integrationConsumers } from './events/consumers.js';
 import { calendarRoutes } from './http/calendar-routes.js';
@@ -35,7 +37,7 @@ export const integrationService = defineService({
   },
   config: integrationConfig,
   migrations,
-  async setup({ config, db, outbox, logger, cursors }) {
+  async setup({ config, db, outbox, logger, cursors, cache }) {
     // Adapters: the integration store (PostgreSQL or MongoDB), secrets at rest, webhook delivery, durable jobs, peers.
     const store = await openIntegrationStore(config, db);
     const uow = createUnitOfWork<Stores>(db, outbox, () => ({}));
@@ -69,6 +71,22 @@ export const integrationService = defineService({
     const eventClient = config.EVENT_GRPC_ADDR
       ? createClient(eventV1.EventService, config.EVENT_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS })
       : undefined;
+    const googleCallback =
+      config.GOOGLE_REDIRECT_URL ?? `${config.PUBLIC_BASE_URL}/api/v1/integrations/calendar/google/callback`;
+    let google: GoogleConnector;
+    if (config.GOOGLE_CALENDAR_PROVIDER === 'local') google = new LocalGoogleConnector(googleCallback, logger);
+    else if (!config.GOOGLE_CLIENT_ID || !config.GOOGLE_CLIENT_SECRET)
+      throw new ConfigError(
+        'invalid configuration for the integration service:\n  - GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET: are required when GOOGLE_CALENDAR_PROVIDER=google',
+      );
+    else
+      google = new GoogleCalendarConnector({
+        clientId: config.GOOGLE_CLIENT_ID,
+        clientSecret: config.GOOGLE_CLIENT_SECRET,
+        redirectUrl: googleCallback,
+        ...(config.GOOGLE_OAUTH_BASE_URL ? { oauthBaseUrl: config.GOOGLE_OAUTH_BASE_URL } : {}),
+        ...(config.GOOGLE_API_ROOT_URL ? { apiRootUrl: config.GOOGLE_API_ROOT_URL } : {}),
+      });
     const publish: Publish = (definition, data) => uow.run((scope) => scope.publish(definition, data));
 
     // Use cases.
@@ -88,7 +106,8 @@ export const integrationService = defineService({
       vault,
       policy,
       apple: new CalDavAppleConnector(),
-      providers: {},
+      google,
+      cache,
       events: new GrpcEventDirectory(eventClient, logger, config.PUBLIC_BASE_URL),
       publish,
       clock: () => new Date(),

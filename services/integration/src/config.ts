@@ -21,6 +21,15 @@ export const integrationConfig = {
   JOB_POLL_SECONDS: Type.Number({ default: 1, minimum: 0.5 }),
   /** Where Apple Calendar members connect when they name no server (iCloud); any CalDAV server works. */
   CALDAV_DEFAULT_URL: Type.String({ default: 'https://caldav.icloud.com/', pattern: '^https?://' }),
+  /** Google Calendar: `google` (GOOGLE_CLIENT_ID/SECRET) or `local` (consent and calendar simulated in memory). */
+  GOOGLE_CALENDAR_PROVIDER: Type.Union([Type.Literal('google'), Type.Literal('local')], { default: 'local' }),
+  GOOGLE_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  GOOGLE_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  /** Where Google sends the member back; default PUBLIC_BASE_URL + /api/v1/integrations/calendar/google/callback. */
+  GOOGLE_REDIRECT_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Test/staging overrides of Google's endpoints (a local fake of OAuth and Calendar v3). */
+  GOOGLE_OAUTH_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  GOOGLE_API_ROOT_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** Peers over gRPC: contact discovery (user) and event details for calendars (event). */
   USER_GRPC_ADDR: Type.Optional(Type.String()),
   EVENT_GRPC_ADDR: Type.Optional(Type.String()),

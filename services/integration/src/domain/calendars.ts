@@ -1,5 +1,6 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { CalendarConnectionBroken } from '@diaspora/events';
-import { type Logger, problems } from '@diaspora/service-kit';
+import { type Cache, type Logger, problems } from '@diaspora/service-kit';
 import type { CalendarConnection, CalendarEntry, CalendarProvider } from './model.js';
 import {
   type AppleConnector,
@@ -7,6 +8,7 @@ import {
   type CalendarProviderPort,
   type Clock,
   type EventDirectory,
+  type GoogleConnector,
   type IntegrationStore,
   type TargetPolicy,
   type Vault,
@@ -32,6 +34,7 @@ export interface RegisteredEvent {
 }
 
 const DEFAULT_DURATION_MS = 2 * 3_600_000;
+const OAUTH_STATE_TTL_MS = 600_000;
 
 /**
  * Pushes the events a member holds a seat at into the calendars they connected, and keeps them in step: a
@@ -46,7 +49,9 @@ export class CalendarSync {
       vault: Vault;
       policy: TargetPolicy;
       apple: AppleConnector;
-      providers: Partial<Record<CalendarProvider, CalendarProviderPort>>;
+      google: GoogleConnector;
+      /** Pending OAuth states (single use, ten minutes). */
+      cache: Cache;
       events: EventDirectory;
       publish: Publish;
       clock: Clock;
@@ -94,8 +99,65 @@ export class CalendarSync {
     return connectionView(connection);
   }
 
+  /** Google consent: where to send the member, with a single-use state bound to them and a PKCE verifier. */
+  async startGoogle(userId: string): Promise<{ url: string }> {
+    const state = randomBytes(24).toString('base64url');
+    const verifier = randomBytes(48).toString('base64url');
+    const codeChallenge = createHash('sha256').update(verifier).digest('base64url');
+    await this.deps.cache.set(`google-oauth:${state}`, JSON.stringify({ userId, verifier }), OAUTH_STATE_TTL_MS);
+    return { url: this.deps.google.authorizeUrl({ state, codeChallenge }) };
+  }
+
+  /** The consent came back: check the state once, trade the code, keep the tokens sealed, push upcoming events. */
+  async finishGoogle(input: { code?: string; state?: string; error?: string }) {
+    const key = `google-oauth:${input.state ?? ''}`;
+    const pending = input.state ? await this.deps.cache.get(key) : null;
+    if (!pending || !(await this.deps.cache.setIfAbsent(`${key}:used`, '1', OAUTH_STATE_TTL_MS)))
+      throw problems.badRequest(
+        'The sign-in state is unknown, expired or already used; connect again.',
+        'invalid-oauth-state',
+      );
+    await this.deps.cache.delete(key);
+    if (input.error || !input.code)
+      throw problems.badRequest(`Google did not grant access (${input.error ?? 'no code'}).`, 'calendar-auth-failed');
+    const { userId, verifier } = JSON.parse(pending) as { userId: string; verifier: string };
+    let granted: Awaited<ReturnType<GoogleConnector['exchange']>>;
+    try {
+      granted = await this.deps.google.exchange(input.code, verifier);
+    } catch (error) {
+      if (error instanceof CalendarAuthError) throw problems.badRequest(error.message, 'calendar-auth-failed');
+      this.deps.logger.warn({ err: error, userId }, 'Google token exchange failed');
+      throw problems.unavailable('Google could not be reached; try again shortly.');
+    }
+    const now = this.deps.clock();
+    const existing = await this.deps.store.calendars.connection(userId, 'google');
+    const connection: CalendarConnection = {
+      userId,
+      provider: 'google',
+      status: 'active',
+      credentials: this.deps.vault.seal(granted.credentials),
+      calendarRef: granted.calendarRef,
+      account: granted.account,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+    await this.deps.store.calendars.saveConnection(connection);
+    await this.syncMember(userId).catch((error: unknown) =>
+      this.deps.logger.warn({ err: error, userId }, 'initial calendar push failed; the next change or sync retries'),
+    );
+    return connectionView(connection);
+  }
+
   async disconnect(userId: string, provider: CalendarProvider) {
-    if (!(await this.deps.store.calendars.connection(userId, provider))) throw problems.notFound('calendar connection');
+    const connection = await this.deps.store.calendars.connection(userId, provider);
+    if (!connection) throw problems.notFound('calendar connection');
+    // Revocation at Google first (the member asked to cut access), but a provider outage does not keep the tokens.
+    if (provider === 'google')
+      await this.deps.google
+        .revoke(this.deps.vault.open(connection.credentials))
+        .catch((error: unknown) =>
+          this.deps.logger.warn({ err: error, userId }, 'Google revocation failed; tokens deleted'),
+        );
     await this.deps.store.calendars.deleteConnection(userId, provider);
   }
 
@@ -155,8 +217,7 @@ export class CalendarSync {
     connection: CalendarConnection,
     work: (account: Awaited<ReturnType<CalendarProviderPort['open']>>) => Promise<T>,
   ): Promise<T | undefined> {
-    const port = connection.provider === 'apple' ? this.deps.apple : this.deps.providers[connection.provider];
-    if (!port) return undefined;
+    const port: CalendarProviderPort = connection.provider === 'apple' ? this.deps.apple : this.deps.google;
     try {
       const account = await port.open(connection, this.deps.vault.open(connection.credentials));
       return await work(account);

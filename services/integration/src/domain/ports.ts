@@ -157,3 +157,12 @@ export interface CalendarProviderPort {
 export interface AppleConnector extends CalendarProviderPort {
   connect(credentials: { serverUrl: string; username: string; password: string }): Promise<{ calendarRef: string }>;
 }
+
+/** Google Calendar: OAuth (offline access, PKCE, state) and the Diaspora calendar of the member's account. */
+export interface GoogleConnector extends CalendarProviderPort {
+  authorizeUrl(input: { state: string; codeChallenge: string }): string;
+  /** Trades the code (with the PKCE verifier) for tokens; finds or makes the Diaspora calendar. */
+  exchange(code: string, codeVerifier: string): Promise<{ credentials: string; account: string; calendarRef: string }>;
+  /** Revokes the grant at the provider (best effort: an already revoked grant is fine). */
+  revoke(credentials: string): Promise<void>;
+}

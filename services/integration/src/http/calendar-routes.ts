@@ -77,6 +77,66 @@ export async function calendarRoutes(app: HttpApp, deps: { calendars: CalendarSy
     },
   );
 
+  app.get(
+    `${BASE}/google/connect`,
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        security: bearerSecurity,
+        summary: "Connect Google Calendar: 302 to Google's consent screen (offline access, PKCE, state)",
+        response: {
+          302: Type.Null({ description: 'To Google; it comes back to the callback' }),
+          ...problemResponses(401),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { url } = await calendars.startGoogle(callerOf(request).sub);
+      return reply.redirect(url, 302);
+    },
+  );
+
+  app.get(
+    `${BASE}/google/callback`,
+    {
+      schema: {
+        tags,
+        summary: 'Where Google sends the member back (public: the single-use state identifies them)',
+        querystring: Type.Object({
+          code: Type.Optional(Type.String({ maxLength: 2048 })),
+          state: Type.Optional(Type.String({ maxLength: 256 })),
+          error: Type.Optional(Type.String({ maxLength: 256 })),
+          scope: Type.Optional(Type.String({ maxLength: 2048 })),
+        }),
+        response: { 200: ConnectionView, ...problemResponses(400, 503) },
+      },
+    },
+    async (request) =>
+      calendars.finishGoogle({
+        ...(request.query.code ? { code: request.query.code } : {}),
+        ...(request.query.state ? { state: request.query.state } : {}),
+        ...(request.query.error ? { error: request.query.error } : {}),
+      }),
+  );
+
+  app.delete(
+    `${BASE}/google`,
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        security: bearerSecurity,
+        summary: 'Disconnect Google Calendar (the grant is revoked at Google and the tokens deleted)',
+        response: { 204: Type.Null({ description: 'Disconnected' }), ...problemResponses(401, 404) },
+      },
+    },
+    async (request, reply) => {
+      await calendars.disconnect(callerOf(request).sub, 'google');
+      return reply.code(204).send(null);
+    },
+  );
+
   app.post(
     `${BASE}/sync`,
     {

@@ -1,7 +1,8 @@
 import { CalendarConnectionBroken } from '@diaspora/events';
-import { createLogger, Database, kitMigrations, migrate } from '@diaspora/service-kit';
+import { createLogger, Database, kitMigrations, MemoryCache, migrate } from '@diaspora/service-kit';
 import { freshDatabase } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalGoogleConnector } from '../../src/adapters/local-google-calendar.js';
 import { EnvelopeVault } from '../../src/adapters/vault.js';
 import { CalendarSync } from '../../src/domain/calendars.js';
 import type { CalendarEntry, CalendarItem } from '../../src/domain/model.js';
@@ -44,7 +45,8 @@ describe('calendar sync', () => {
       vault: new EnvelopeVault('calendar-test-key-0123456789abcdefghijkl'),
       policy: { assertAllowed: async () => {} },
       apple,
-      providers: {},
+      google: new LocalGoogleConnector('http://localhost/callback', createLogger({ service: 'test', level: 'silent' })),
+      cache: new MemoryCache(),
       events: { get: async () => undefined, upcomingFor: async () => upcoming },
       publish: async (definition, data) => void published.push({ subject: definition.subject, data }),
       clock: () => new Date(),

@@ -121,6 +121,11 @@ describe('integrations through the all-in-one gateway', () => {
       superToken,
     );
     expect(refused.status).toBe(400);
+    // The Google OAuth callback is public (no bearer token): a bad state is the service's 400, not the gateway's 401.
+    const callback = await api('GET', '/api/v1/integrations/calendar/google/callback?code=x&state=unknown');
+    expect(callback.status).toBe(400);
+    expect(callback.body.type).toContain('invalid-oauth-state');
+    expect((await api('GET', '/api/v1/integrations/calendar')).status).toBe(401);
     const regular = await register('regular@example.com');
     const forbidden = await api('GET', '/api/v1/integrations/webhooks', undefined, regular.accessToken);
     expect(forbidden.status).toBe(403);
