@@ -116,7 +116,7 @@ export const paymentService = defineService({
     local?.deliverTo(async (rawBody, signature) => {
       await stripeEndpoint.receive(await stripeEndpoint.verify(rawBody, { 'stripe-signature': signature }));
     });
-    const privacy = new Privacy(uow);
+    const privacy = new Privacy(uow, providers);
 
     return {
       async routes(app) {

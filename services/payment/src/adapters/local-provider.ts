@@ -218,6 +218,16 @@ export class LocalProvider implements PaymentProvider {
     return toProviderSubscription(updated);
   }
 
+  async cancelNow(id: string): Promise<ProviderSubscription> {
+    const subscription = await this.load(id);
+    if (subscription?.object !== 'subscription') throw problems.notFound('subscription');
+    if (subscription.status === 'canceled') return toProviderSubscription(subscription);
+    const ended = { ...subscription, status: 'canceled', canceled_at: seconds(new Date()) };
+    await this.save(ended);
+    await this.deliver([['customer.subscription.deleted', ended]]);
+    return toProviderSubscription(ended);
+  }
+
   async refund(input: { paymentRef: string; amountCents: number; idempotencyKey: string }) {
     const refund = await this.once(`refund-${input.idempotencyKey}`, async () => {
       const created = {

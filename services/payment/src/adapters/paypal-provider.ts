@@ -205,6 +205,13 @@ export class PayPalProvider implements PaymentProvider {
     return { ...before, cancelAtPeriodEnd: true };
   }
 
+  async cancelNow(id: string): Promise<ProviderSubscription> {
+    const before = await this.fetchSubscription(id);
+    if (before.status !== 'canceled')
+      await this.call(() => this.subscriptions.cancelSubscription({ id, body: { reason: 'Account deleted' } }));
+    return { ...before, status: 'canceled', cancelAtPeriodEnd: false };
+  }
+
   async refund(input: { paymentRef: string; amountCents: number; idempotencyKey: string }) {
     const { result } = await this.call(() =>
       this.payments.refundCapturedPayment({

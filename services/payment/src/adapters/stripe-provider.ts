@@ -162,6 +162,13 @@ export class StripeProvider implements PaymentProvider {
     return toProviderSubscription(updated);
   }
 
+  async cancelNow(id: string, idempotencyKey: string): Promise<ProviderSubscription> {
+    const canceled = await this.call(() =>
+      this.stripe.subscriptions.cancel(id, {}, { idempotencyKey: `cancel-now-${idempotencyKey}` }),
+    );
+    return toProviderSubscription(canceled);
+  }
+
   async refund(input: { paymentRef: string; amountCents: number; idempotencyKey: string }) {
     const refund = await this.call(() =>
       this.stripe.refunds.create(

@@ -53,6 +53,8 @@ export interface PaymentProvider {
   }): Promise<CheckoutSession>;
   fetchSubscription(id: string): Promise<ProviderSubscription>;
   cancelAtPeriodEnd(id: string, idempotencyKey: string): Promise<ProviderSubscription>;
+  /** Ends it now, no further billing (the member's account is being erased). */
+  cancelNow(id: string, idempotencyKey: string): Promise<ProviderSubscription>;
   refund(input: { paymentRef: string; amountCents: number; idempotencyKey: string }): Promise<{ refundId: string }>;
 }
 
@@ -148,6 +150,8 @@ export interface SubscriptionStore {
   save(record: SubscriptionRecord): Promise<void>;
   /** The member's most relevant subscription: a live one first, else the latest. */
   currentFor(userId: string): Promise<SubscriptionRecord | null>;
+  /** The member's subscriptions the provider may still bill (incomplete, active, past_due). */
+  liveFor(userId: string): Promise<SubscriptionRecord[]>;
   /**
    * Granted subscriptions to revoke, locked (SKIP LOCKED) for this run: past_due since before `graceCutoff`, or
    * canceled with their paid period over at `now`.

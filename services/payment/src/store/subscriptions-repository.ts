@@ -108,6 +108,14 @@ export class SqlSubscriptions implements SubscriptionStore {
     return rows[0] ? toSubscription(rows[0]) : null;
   }
 
+  async liveFor(userId: string) {
+    const { rows } = await this.q.query<SubscriptionRow>(
+      `SELECT * FROM subscriptions WHERE user_id = $1 AND status <> 'canceled' ORDER BY created_at`,
+      [userId],
+    );
+    return rows.map(toSubscription);
+  }
+
   async graceExpired(graceCutoff: Date, now: Date, limit: number) {
     const { rows } = await this.q.query<SubscriptionRow>(
       `SELECT * FROM subscriptions

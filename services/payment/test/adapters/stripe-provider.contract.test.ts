@@ -123,6 +123,13 @@ describe.skipIf(!stripeMock)('Stripe adapter against stripe-mock', () => {
     await stripe.cancelAtPeriodEnd('sub_123', 'k-3');
     expect(last()).toMatchObject({ path: '/v1/subscriptions/sub_123', idempotencyKey: 'cancel-k-3' });
     expect(last().body.get('cancel_at_period_end')).toBe('true');
+    const ended = await stripe.cancelNow('sub_123', 'sub_ours');
+    expect(ended.id).toBe('sub_123');
+    expect(last()).toMatchObject({
+      method: 'DELETE',
+      path: '/v1/subscriptions/sub_123',
+      idempotencyKey: 'cancel-now-sub_ours',
+    });
     const { refundId } = await stripe.refund({ paymentRef: 'pi_123', amountCents: 2500, idempotencyKey: 'pay_1' });
     expect(refundId).toMatch(/^re_/);
     expect(last()).toMatchObject({ path: '/v1/refunds', idempotencyKey: 'refund-pay_1' });

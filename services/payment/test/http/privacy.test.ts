@@ -41,6 +41,16 @@ describe('GDPR', () => {
       `SELECT user_id, count(*)::int AS n FROM transactions WHERE user_id LIKE 'anon_%' GROUP BY user_id`,
     );
     expect(rows.some((row) => row.n === 1)).toBe(true);
+    // No further billing: the provider's subscription ended, and premium with it.
+    const { rows: atProvider } = await h.service.context.db.query(
+      `SELECT data->>'status' AS status FROM local_provider_objects WHERE kind = 'subscription' AND data->'metadata'->>'userId' = $1`,
+      [erin.id],
+    );
+    expect(atProvider).toEqual([{ status: 'canceled' }]);
+    const { rows: ended } = await h.service.context.db.query(
+      `SELECT status, granted FROM subscriptions WHERE user_id LIKE 'anon_%' AND plan = 'premium-yearly-eur'`,
+    );
+    expect(ended).toContainEqual({ status: 'canceled', granted: false });
     const left = await h.service.context.db.query(
       `SELECT 1 FROM customers WHERE user_id = $1 UNION ALL SELECT 1 FROM subscriptions WHERE user_id = $1
        UNION ALL SELECT 1 FROM invoices WHERE user_id = $1`,
