@@ -82,6 +82,7 @@ describe('Google Calendar through googleapis, against a local fake of OAuth and 
     await publish(ctx.service, RegistrationCreated, registration(awa.id, eventId), 'event');
     const pushed = await until(() => google.diasporaEvents().find((e) => JSON.stringify(e).includes(eventId)), {
       what: 'the event in the Google Diaspora calendar',
+      timeoutMs: 15_000,
     });
     expect(pushed).toMatchObject({
       summary: 'Diaspora Tech Summit',
@@ -90,14 +91,16 @@ describe('Google Calendar through googleapis, against a local fake of OAuth and 
     });
 
     await publish(ctx.service, EventCanceled, snapshot(eventId), 'event');
-    await until(() => google.diasporaEvents().find((e) => e.summary === 'Canceled: Diaspora Tech Summit'));
+    await until(() => google.diasporaEvents().find((e) => e.summary === 'Canceled: Diaspora Tech Summit'), {
+      timeoutMs: 15_000,
+    });
     expect(google.diasporaEvents()).toHaveLength(1);
 
     // The member revokes access in their Google account: the next push gets invalid_grant.
     const broken = await collectPublished(ctx.service, CalendarConnectionBroken.subject);
     google.revokeAll();
     await publish(ctx.service, RegistrationCreated, registration(awa.id, newId('evt')), 'event');
-    await until(() => broken.length > 0, { what: 'integration.calendar.broken' });
+    await until(() => broken.length > 0, { what: 'integration.calendar.broken', timeoutMs: 15_000 });
     expect(broken[0]!.data).toMatchObject({ userId: awa.id, provider: 'google' });
     const list = await ctx.app.inject({ url: BASE, headers: bearer(awa) });
     expect(list.json().connections).toEqual([expect.objectContaining({ provider: 'google', status: 'broken' })]);
