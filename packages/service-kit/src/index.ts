@@ -1,4 +1,5 @@
 export * from './auth/keys.js';
+export * from './auth/live-roles.js';
 export * from './auth/revocations.js';
 export * from './auth/service-keys.js';
 export * from './auth/verifier.js';

@@ -1,5 +1,5 @@
 import { createClient, eventV1, implement, userV1 } from '@diaspora/proto';
-import { createUnitOfWork, defineService, userData } from '@diaspora/service-kit';
+import { createUnitOfWork, defineService, LiveRoles, userData } from '@diaspora/service-kit';
 import { DurableJobs } from '@diaspora/service-kit/jobs';
 import { relationshipStanding } from './clients/relationships.js';
 import { GrpcUserDirectory } from './clients/user-directory.js';
@@ -49,12 +49,19 @@ export const eventService = defineService({
     }));
     const userClient = createClient(userV1.UserService, config.USER_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
     const directory = new GrpcUserDirectory(userClient, cache);
-    const registrations = new Registrations(uow, { paymentHoldMinutes: config.PAYMENT_HOLD_MINUTES, cursors });
+    // Role-gated writes ask the user service (a token keeps a revoked appointment until it expires).
+    const roles = new LiveRoles((userId) => userClient.getRoles({ userId }), cache);
+    const registrations = new Registrations(uow, {
+      paymentHoldMinutes: config.PAYMENT_HOLD_MINUTES,
+      cursors,
+      roles,
+    });
     const catalog = new Catalog(uow, registrations, directory, {
       maxOccurrences: config.RECURRENCE_MAX_OCCURRENCES,
       cursors,
+      roles,
     });
-    const attendance = new Attendance(uow);
+    const attendance = new Attendance(uow, { roles });
     const scorecards = new Scorecards(uow, directory, {
       quota: config.CONSUL_EVENT_QUOTA,
       flagDate: config.SCORECARD_FLAG_DATE,
@@ -73,7 +80,7 @@ export const eventService = defineService({
         await invitationRoutes(app, new Invitations(uow, relationshipStanding(userClient)));
       },
       grpc: [implement(eventV1.EventService, eventGrpcHandlers(catalog, scorecards), logger)],
-      consumers: eventConsumers({ db, uow, registrations, cache, logger }),
+      consumers: [...eventConsumers({ db, uow, registrations, cache, logger }), ...roles.consumers()],
       userData: userData(uow, {
         export: (userId) => privacy.export(userId),
         erase: (scope, userId) => privacy.erase(scope, userId),

@@ -1,5 +1,5 @@
 import type { EventData, EventDefinition } from '@diaspora/events';
-import { buildEnvelope, encodeEnvelope, type HttpApp, newId } from '@diaspora/service-kit';
+import { buildEnvelope, encodeEnvelope, type HttpApp, newId, Problem } from '@diaspora/service-kit';
 import { type FakeUser, issueTestToken, startFakeUserService, startTestService } from '@diaspora/testing';
 import { eventService } from '../src/app.js';
 
@@ -16,7 +16,7 @@ export interface Harness {
 export async function startEventService(
   options: { users?: FakeUser[]; env?: Record<string, string>; listen?: boolean; workers?: boolean } = {},
 ): Promise<Harness> {
-  const users = await startFakeUserService(options.users ?? []);
+  const users = await startFakeUserService(options.users ?? [], { getRoles: appointmentsOf });
   const service = await startTestService(eventService, {
     listen: options.listen ?? false,
     workers: options.workers ?? true,
@@ -49,6 +49,23 @@ export function fakeUser(overrides: Partial<FakeUser> = {}): FakeUser {
   };
 }
 
+/** What the fake user service holds about each actor: the appointments its token claims (services ask it). */
+const appointments = new Map<string, { roles: string[]; country?: string; city?: string }>();
+
+/** The user service ends an actor's appointments (their token still claims them). */
+export const revokeAppointments = (id: string) => appointments.set(id, { roles: ['regular'] });
+
+/** Fake GetRoles answering from `appointments`. */
+async function appointmentsOf(request: { userId: string }) {
+  const held = appointments.get(request.userId);
+  if (!held) throw new Problem(404, { detail: 'user not found' });
+  const { country = '', city = '' } = held;
+  const assignments = held.roles.flatMap((role) =>
+    role === 'ambassador' ? [{ role, country, city: '' }] : role === 'consul' ? [{ role, country, city }] : [],
+  );
+  return { roles: held.roles, assignments, tier: 'free' };
+}
+
 export interface Actor {
   id: string;
   token: string;
@@ -64,6 +81,7 @@ export function actor(
   id = newId('usr'),
 ): Actor {
   const token = issueTestToken({ sub: id, roles: claims.roles ?? ['regular'], ...claims });
+  appointments.set(id, { roles: claims.roles ?? ['regular'], ...claims });
   return { id, token, headers: { authorization: `Bearer ${token}` } };
 }
 

@@ -2,7 +2,7 @@ import { CheckinRecorded, RatingSubmitted } from '@diaspora/events';
 import { type AccessClaims, newId, Problem, problems } from '@diaspora/service-kit';
 import { parseScanned } from './check-in-codes.js';
 import { assertMayManage, type EventRecord, eventContext, isVisibleTo } from './event.js';
-import type { RegistrationRecord, Scope, UnitOfWork } from './ports.js';
+import type { RegistrationRecord, RoleCheck, Scope, UnitOfWork } from './ports.js';
 import { averageOf, type Scores } from './rules.js';
 
 export type BulkOutcome = 'checked_in' | 'already_checked_in' | 'unknown_code' | 'other_event' | 'not_confirmed';
@@ -19,7 +19,7 @@ export interface BulkResult {
 export class Attendance {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly options: { now?: () => Date } = {},
+    private readonly options: { roles: RoleCheck; now?: () => Date },
   ) {}
 
   private now(): Date {
@@ -64,7 +64,8 @@ export class Attendance {
     return { outcome: 'checked_in', registration: checkedIn, code };
   }
 
-  async checkIn(claims: AccessClaims, eventId: string, scanned: string) {
+  async checkIn(token: AccessClaims, eventId: string, scanned: string) {
+    const claims = await this.options.roles.confirm(token);
     return this.uow.run(async (scope) => {
       const event = await this.manageable(scope, claims, eventId);
       const result = await this.attempt(scope, event, scanned, claims.sub, this.now(), 'scan');
@@ -104,7 +105,8 @@ export class Attendance {
    * Offline scanners upload what they scanned: every code gets an outcome, none fails the batch. `scannedAt` is
    * kept as the check-in time (never in the future).
    */
-  async bulkCheckIn(claims: AccessClaims, eventId: string, items: { code: string; scannedAt?: string }[]) {
+  async bulkCheckIn(token: AccessClaims, eventId: string, items: { code: string; scannedAt?: string }[]) {
+    const claims = await this.options.roles.confirm(token);
     return this.uow.run(async (scope) => {
       const event = await this.manageable(scope, claims, eventId);
       const now = this.now();

@@ -22,7 +22,17 @@ import {
   type Venue,
   validateFields,
 } from './event.js';
-import type { Audience, DatePosition, Directory, ListFilters, Page, Scope, Slice, UnitOfWork } from './ports.js';
+import type {
+  Audience,
+  DatePosition,
+  Directory,
+  ListFilters,
+  Page,
+  RoleCheck,
+  Scope,
+  Slice,
+  UnitOfWork,
+} from './ports.js';
 import { expandRecurrence, normalizeRule } from './recurrence.js';
 import type { Registrations } from './registrations.js';
 
@@ -74,7 +84,7 @@ export class Catalog {
     private readonly uow: UnitOfWork,
     private readonly registrations: Registrations,
     private readonly directory: Directory,
-    private readonly options: { maxOccurrences: number; cursors: CursorCodec; now?: () => Date },
+    private readonly options: { maxOccurrences: number; cursors: CursorCodec; roles: RoleCheck; now?: () => Date },
   ) {}
 
   private now(): Date {
@@ -118,7 +128,8 @@ export class Catalog {
       throw problems.validation([{ field, message: 'a sub-event takes place in the national event’s country' }]);
   }
 
-  async create(claims: AccessClaims, input: EventInput) {
+  async create(token: AccessClaims, input: EventInput) {
+    const claims = await this.options.roles.confirm(token);
     const fields = this.fieldsOf(claims, input);
     const errors = validateFields(fields, { now: this.now(), requireFuture: true });
     if (errors.length) throw problems.validation(errors);
@@ -184,7 +195,8 @@ export class Catalog {
     });
   }
 
-  async update(claims: AccessClaims, id: string, patch: EventPatch, scopeOfEdit: 'occurrence' | 'series') {
+  async update(token: AccessClaims, id: string, patch: EventPatch, scopeOfEdit: 'occurrence' | 'series') {
+    const claims = await this.options.roles.confirm(token);
     return this.uow.run(async (scope) => {
       const event = await scope.events.findById(id, { forUpdate: true });
       if (!event || !isVisibleTo(claims, event)) throw problems.notFound('event');
@@ -266,7 +278,8 @@ export class Catalog {
     return updated;
   }
 
-  async cancel(claims: AccessClaims, id: string, reason: string | undefined, scopeOfEdit: 'occurrence' | 'series') {
+  async cancel(token: AccessClaims, id: string, reason: string | undefined, scopeOfEdit: 'occurrence' | 'series') {
+    const claims = await this.options.roles.confirm(token);
     return this.uow.run(async (scope) => {
       const event = await scope.events.findById(id, { forUpdate: true });
       if (!event || !isVisibleTo(claims, event)) throw problems.notFound('event');

@@ -1,4 +1,4 @@
-import type { Scope as KitScope, UnitOfWork as KitUnitOfWork } from '@diaspora/service-kit';
+import type { AccessClaims, Scope as KitScope, UnitOfWork as KitUnitOfWork } from '@diaspora/service-kit';
 import type { EventFields, EventRecord, EventStatus, EventType } from './event.js';
 import type { Scores } from './rules.js';
 
@@ -236,4 +236,12 @@ export interface Directory {
   consulScope(userId: string): Promise<{ country: string; city: string } | null>;
   /** Drops what is remembered about a member (their cached audience) once they are erased. */
   forget(userId: string): Promise<void>;
+}
+
+/**
+ * Confirms the roles a token claims with the user service before a role-gated write: a token keeps a revoked
+ * appointment until it expires (the kit's LiveRoles; cached, dropped on users.role.* events).
+ */
+export interface RoleCheck {
+  confirm(claims: AccessClaims): Promise<AccessClaims>;
 }

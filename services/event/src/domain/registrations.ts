@@ -10,7 +10,7 @@ import {
 } from '@diaspora/service-kit';
 import { newCheckInCode, qrPayload } from './check-in-codes.js';
 import { assertMayManage, type EventRecord, eventContext, isVisibleTo, snapshot } from './event.js';
-import type { CancelReason, RegistrationRecord, RegistrationStatus, Scope, UnitOfWork } from './ports.js';
+import type { CancelReason, RegistrationRecord, RegistrationStatus, RoleCheck, Scope, UnitOfWork } from './ports.js';
 
 /**
  * Registration states (see the service README):
@@ -43,7 +43,7 @@ export type RegistrationView = ReturnType<typeof registrationView>;
 export class Registrations {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly options: { paymentHoldMinutes: number; cursors: CursorCodec; now?: () => Date },
+    private readonly options: { paymentHoldMinutes: number; cursors: CursorCodec; roles: RoleCheck; now?: () => Date },
   ) {}
 
   private now(): Date {
@@ -257,10 +257,11 @@ export class Registrations {
 
   /** The event's registrations by id, for those who manage it (organizer, ambassador of the country, super). */
   async listForEvent(
-    claims: AccessClaims,
+    token: AccessClaims,
     eventId: string,
     page: { limit: number; cursor?: string; status?: RegistrationStatus },
   ) {
+    const claims = await this.options.roles.confirm(token);
     const event = await this.uow.read.events.findById(eventId);
     if (!event || !isVisibleTo(claims, event)) throw problems.notFound('event');
     assertMayManage(claims, event);

@@ -7,6 +7,7 @@ import type { LoginThrottle } from './login-throttle.js';
 import { mintToken, redeemable } from './one-time-tokens.js';
 import { checkPassword } from './password-policy.js';
 import type { PasswordHasher, UnitOfWork } from './ports.js';
+import { publishSessionsEnded } from './sessions.js';
 
 export interface AccountSecuritySettings {
   appUrl: string;
@@ -54,7 +55,8 @@ export class AccountSecurityService {
     const hash = await this.passwords.hash(next);
     await this.uow.run(async (scope) => {
       await scope.users.setPasswordHash(userId, hash);
-      await scope.sessions.revokeAllOf(userId, 'password-changed', sessionId);
+      const ended = await scope.sessions.revokeAllOf(userId, 'password-changed', sessionId);
+      await publishSessionsEnded(scope, userId, ended, 'password-changed');
     });
   }
 
@@ -119,7 +121,8 @@ export class AccountSecurityService {
       await scope.users.setPasswordHash(user.id, hash);
       await scope.tokens.markUsed(record.id);
       await scope.tokens.invalidateAll(user.id, 'reset-password');
-      await scope.sessions.revokeAllOf(user.id, 'password-reset');
+      const ended = await scope.sessions.revokeAllOf(user.id, 'password-reset');
+      await publishSessionsEnded(scope, user.id, ended, 'password-reset');
       if (!user.emailVerified && (await scope.users.markEmailVerified(user.id, record.email))) {
         await scope.publish(UserVerified, {
           userId: user.id,
@@ -146,7 +149,11 @@ export class AccountSecurityService {
 
   /** Ends one of the caller's own sessions; someone else's session id is simply not found. */
   async revokeSession(userId: string, sessionId: string): Promise<void> {
-    const revoked = await this.uow.run((scope) => scope.sessions.revokeOwn(userId, sessionId, 'revoked-by-user'));
+    const revoked = await this.uow.run(async (scope) => {
+      const ended = await scope.sessions.revokeOwn(userId, sessionId, 'revoked-by-user');
+      if (ended) await publishSessionsEnded(scope, userId, [sessionId], 'revoked-by-user');
+      return ended;
+    });
     if (!revoked) throw problems.notFound('session');
   }
 }

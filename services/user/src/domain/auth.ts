@@ -4,6 +4,7 @@ import { hashRefreshToken, newRefreshToken } from './credentials.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { checkPassword } from './password-policy.js';
 import { type AccessTokenIssuer, EmailTakenError, type PasswordHasher, type Scope, type UnitOfWork } from './ports.js';
+import { publishSessionStarted, publishSessionsEnded } from './sessions.js';
 import { accountSuspended, communityFields, normalizeProfile, type ProfileFields, type UserRecord } from './user.js';
 import { ownView } from './views.js';
 
@@ -100,7 +101,7 @@ export class AuthService {
       await this.deps.throttle.failed(email, client.ip);
       throw invalidCredentials();
     }
-    await this.deps.throttle.succeeded(email);
+    await this.deps.throttle.succeeded(email, client.ip);
     return this.deps.uow.run((scope) => this.startSession(scope, user, client));
   }
 
@@ -118,6 +119,7 @@ export class AuthService {
       if (!current || current.revokedAt) return { kind: 'invalid' as const };
       if (current.rotatedAt) {
         await scope.sessions.revokeFamily(current.familyId, 'refresh-token-reuse');
+        await publishSessionsEnded(scope, current.userId, [current.familyId], 'refresh-token-reuse');
         return { kind: 'reused' as const };
       }
       if (current.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' as const };
@@ -139,13 +141,18 @@ export class AuthService {
   async logout(refreshToken: string): Promise<void> {
     await this.deps.uow.run(async (scope) => {
       const current = await scope.sessions.findForUpdate(hashRefreshToken(refreshToken));
-      if (current && !current.revokedAt) await scope.sessions.revokeFamily(current.familyId, 'logout');
+      if (current && !current.revokedAt) {
+        await scope.sessions.revokeFamily(current.familyId, 'logout');
+        await publishSessionsEnded(scope, current.userId, [current.familyId], 'logout');
+      }
     });
   }
 
   /** A new session (refresh-token family) for a member who just proved who they are. */
-  startSession(scope: Scope, user: UserRecord, client: ClientInfo): Promise<AuthResult> {
-    return this.continueSession(scope, user, newId('ses'), client);
+  async startSession(scope: Scope, user: UserRecord, client: ClientInfo): Promise<AuthResult> {
+    const sessionId = newId('ses');
+    await publishSessionStarted(scope, user.id, sessionId);
+    return this.continueSession(scope, user, sessionId, client);
   }
 
   private async continueSession(

@@ -74,8 +74,8 @@ export interface SessionStore {
   findForUpdate(tokenHash: Buffer): Promise<RefreshTokenRecord | null>;
   markRotated(id: string): Promise<void>;
   revokeFamily(familyId: string, reason: string): Promise<number>;
-  /** Revokes the user's sessions except `keepFamilyId` (if given); returns how many were revoked. */
-  revokeAllOf(userId: string, reason: string, keepFamilyId?: string): Promise<number>;
+  /** Revokes the user's sessions except `keepFamilyId` (if given); returns the sessions (families) it ended. */
+  revokeAllOf(userId: string, reason: string, keepFamilyId?: string): Promise<string[]>;
   listActive(userId: string): Promise<SessionSummary[]>;
   /** Revokes one session of this user; false when the user has no such active session. */
   revokeOwn(userId: string, familyId: string, reason: string): Promise<boolean>;

@@ -1,6 +1,4 @@
-import { bearerToken } from '@diaspora/service-kit';
 import type { FastifyRequest } from 'fastify';
-import { decodeJwt } from 'jose';
 import type { ClientInfo } from '../domain/auth.js';
 
 export const clientInfo = (request: FastifyRequest): ClientInfo => ({
@@ -8,17 +6,7 @@ export const clientInfo = (request: FastifyRequest): ClientInfo => ({
   ip: request.ip ?? null,
 });
 
-/**
- * The session (refresh-token family) of the access token that authenticated this request: its `sid` claim.
- * Read only after `app.authenticate` verified the token.
- */
+/** The session (refresh-token family) of the access token that authenticated this request (its `sid`). */
 export function sessionIdOf(request: FastifyRequest): string | undefined {
-  const token = bearerToken(request.headers.authorization);
-  if (!token) return undefined;
-  try {
-    const { sid } = decodeJwt(token);
-    return typeof sid === 'string' ? sid : undefined;
-  } catch {
-    return undefined;
-  }
+  return request.auth?.sid;
 }

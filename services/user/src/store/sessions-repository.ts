@@ -50,13 +50,14 @@ export class PgSessionStore implements SessionStore {
     return rowCount ?? 0;
   }
 
-  async revokeAllOf(userId: string, reason: string, keepFamilyId?: string): Promise<number> {
-    const { rowCount } = await this.db.query(
+  async revokeAllOf(userId: string, reason: string, keepFamilyId?: string): Promise<string[]> {
+    const { rows } = await this.db.query<{ family_id: string }>(
       `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2
-       WHERE user_id = $1 AND revoked_at IS NULL AND family_id IS DISTINCT FROM $3`,
+       WHERE user_id = $1 AND revoked_at IS NULL AND family_id IS DISTINCT FROM $3
+       RETURNING family_id`,
       [userId, reason, keepFamilyId ?? null],
     );
-    return rowCount ?? 0;
+    return [...new Set(rows.map((row) => row.family_id))];
   }
 
   /** One row per live session: its current (unrotated) token, with the family's first login time. */

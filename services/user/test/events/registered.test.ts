@@ -36,7 +36,9 @@ describe('users.user.registered', () => {
     // First process: commits registrations but never runs its relay, then goes away.
     const doomed = await startUserService({ workers: false, env: { DATABASE_URL: databaseUrl, BUS_URL: busUrl } });
     const sessions = [await register(doomed.app), await register(doomed.app)];
-    const { rows } = await doomed.context.db.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+    const { rows } = await doomed.context.db.query(
+      "SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL AND subject = 'users.user.registered'",
+    );
     expect(rows[0]!.n).toBe(2);
     await doomed.close();
 
