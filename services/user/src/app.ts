@@ -105,6 +105,8 @@ export const userService = defineService({
       windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
       baseLockSeconds: config.LOGIN_LOCK_BASE_SECONDS,
       maxLockSeconds: config.LOGIN_LOCK_MAX_SECONDS,
+      accountDelayAfter: config.LOGIN_ACCOUNT_DELAY_AFTER,
+      maxDelayMs: config.LOGIN_ACCOUNT_DELAY_MAX_MS,
     });
 
     const verification = new VerificationService(

@@ -56,11 +56,15 @@ export const userConfig = {
   /** Wrong codes allowed for one phone verification before it must be restarted. */
   PHONE_MAX_ATTEMPTS: Type.Integer({ default: 5, minimum: 1, maximum: 20 }),
 
+  /** Failures for one account from one IP before that pair (only) is locked, with backoff. */
   LOGIN_MAX_FAILURES_PER_ACCOUNT: Type.Integer({ default: 5, minimum: 1, maximum: 100 }),
   LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ default: 30, minimum: 1, maximum: 10_000 }),
   LOGIN_FAILURE_WINDOW_SECONDS: Type.Integer({ default: 900, minimum: 10 }),
   LOGIN_LOCK_BASE_SECONDS: Type.Integer({ default: 30, minimum: 1 }),
   LOGIN_LOCK_MAX_SECONDS: Type.Integer({ default: 900, minimum: 1 }),
+  /** Failures on one account from anywhere before its sign-ins are slowed (a delay, never a lock for everyone). */
+  LOGIN_ACCOUNT_DELAY_AFTER: Type.Integer({ default: 10, minimum: 1, maximum: 1000 }),
+  LOGIN_ACCOUNT_DELAY_MAX_MS: Type.Integer({ default: 4000, minimum: 0, maximum: 30_000 }),
 
   /** The platform's first super user, created (or promoted) on boot; idempotent. Both or neither. */
   SUPERUSER_EMAIL: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { devOutbox } from '@diaspora/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, register, type Session, startUserService, type UserTestService } from '../fixtures.js';
@@ -26,28 +27,31 @@ const loginFrom = (ip: string, email: string, password: string) =>
   });
 const NEW_PASSWORD = 'a brand new passphrase';
 
-describe('login lockout with backoff', () => {
-  it('locks an account after repeated failures, even for the right password, and says when to retry', async () => {
+describe('login throttling (a lock for the attacking IP, never for everyone)', () => {
+  it('locks an account only for the IP its failures come from, with backoff; the owner elsewhere signs in', async () => {
     const member = await register(service.app);
     for (let i = 0; i < 3; i++)
       expect((await loginFrom('10.0.0.1', member.user.email, 'wrong password!')).statusCode).toBe(401);
-    const locked = await loginFrom('10.0.0.2', member.user.email, member.password);
+    const locked = await loginFrom('10.0.0.1', member.user.email, member.password);
     expect(locked.statusCode).toBe(429);
     expect(locked.json().type).toMatch(/login-locked$/);
     const first = Number(locked.headers['retry-after']);
     expect(first).toBeGreaterThan(0);
     expect(first).toBeLessThanOrEqual(30);
-    // Expire the lock: the next failure locks for twice as long (exponential backoff).
-    await service.context.cache.set(`login:lock:acct:${await accountKey(member.user.email)}`, '0', 1);
-    expect((await loginFrom('10.0.0.3', member.user.email, 'wrong again!!')).statusCode).toBe(401);
-    const longer = await loginFrom('10.0.0.3', member.user.email, member.password);
+    // The owner, from another address, is not locked out by someone else's failures.
+    expect((await loginFrom('10.0.0.2', member.user.email, member.password)).statusCode).toBe(200);
+    // Expire the lock: the next failure from that IP locks it for twice as long (exponential backoff).
+    await service.context.cache.set(`login:lock:acct-ip:${pairKey(member.user.email, '10.0.0.1')}`, '0', 1);
+    expect((await loginFrom('10.0.0.1', member.user.email, 'wrong again!!')).statusCode).toBe(401);
+    const longer = await loginFrom('10.0.0.1', member.user.email, member.password);
     expect(Number(longer.headers['retry-after'])).toBeGreaterThan(30);
   });
 
   it('treats unknown emails the same way (no account enumeration)', async () => {
     for (let i = 0; i < 3; i++)
       expect((await loginFrom('10.1.0.1', 'nobody@example.com', 'whatever pass')).statusCode).toBe(401);
-    expect((await loginFrom('10.1.0.2', 'nobody@example.com', 'whatever pass')).statusCode).toBe(429);
+    expect((await loginFrom('10.1.0.1', 'nobody@example.com', 'whatever pass')).statusCode).toBe(429);
+    expect((await loginFrom('10.1.0.2', 'nobody@example.com', 'whatever pass')).statusCode).toBe(401);
   });
 
   it('locks an IP that sprays many accounts, without locking those accounts elsewhere', async () => {
@@ -55,12 +59,12 @@ describe('login lockout with backoff', () => {
     for (const victim of victims) {
       for (let i = 0; i < 2; i++) await loginFrom('10.2.0.1', victim.user.email, 'wrong password!');
     }
-    const fromSprayer = await loginFrom('10.2.0.1', victims[0]!.user.email, victims[0]!.password);
+    const fromSprayer = await loginFrom('10.2.0.1', victims[3]!.user.email, victims[3]!.password);
     expect(fromSprayer.statusCode).toBe(429);
-    expect((await loginFrom('10.2.0.9', victims[0]!.user.email, victims[0]!.password)).statusCode).toBe(200);
+    expect((await loginFrom('10.2.0.9', victims[3]!.user.email, victims[3]!.password)).statusCode).toBe(200);
   });
 
-  it('a successful login clears the account failures', async () => {
+  it('a successful login clears the failures of its IP for the account', async () => {
     const member = await register(service.app);
     for (let i = 0; i < 2; i++) await loginFrom('10.3.0.1', member.user.email, 'wrong password!');
     expect((await loginFrom('10.3.0.1', member.user.email, member.password)).statusCode).toBe(200);
@@ -69,9 +73,8 @@ describe('login lockout with backoff', () => {
   });
 });
 
-async function accountKey(email: string) {
-  const { createHash } = await import('node:crypto');
-  return createHash('sha256').update(email).digest('base64url').slice(0, 32);
+function pairKey(email: string, ip: string) {
+  return createHash('sha256').update(`${email}\n${ip}`).digest('base64url').slice(0, 32);
 }
 
 describe('password change', () => {
