@@ -1,25 +1,35 @@
-import { startTestService } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notificationService } from '../src/app.js';
+import { type Harness, startNotificationService } from './fixtures.js';
 
 describe('notification service', () => {
-  let service: Awaited<ReturnType<typeof startTestService<typeof notificationService.config>>>;
+  let h: Harness;
 
   beforeAll(async () => {
-    service = await startTestService(notificationService);
+    h = await startNotificationService();
   });
   afterAll(async () => {
-    await service?.close();
+    await h?.close();
   });
 
   it('boots and reports ready', async () => {
-    const response = await service.app.inject({ method: 'GET', url: '/health/ready' });
+    const response = await h.app.inject({ method: 'GET', url: '/health/ready' });
     expect(response.statusCode).toBe(200);
   });
 
-  it('describes its API', async () => {
-    const response = await service.app.inject({ method: 'GET', url: '/openapi.json' });
+  it('describes its API: every route of API.md’s Notifications section', async () => {
+    const response = await h.app.inject({ method: 'GET', url: '/openapi.json' });
     expect(response.statusCode).toBe(200);
-    expect(response.json().info.title).toBe('Notification service');
+    const document = response.json();
+    expect(document.info.title).toBe('Notification service');
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/v1/notifications/',
+      '/api/v1/notifications/devices',
+      '/api/v1/notifications/devices/{token}',
+      '/api/v1/notifications/preferences',
+      '/api/v1/notifications/read-all',
+      '/api/v1/notifications/unread-count',
+      '/api/v1/notifications/unsubscribe',
+      '/api/v1/notifications/{id}/read',
+    ]);
   });
 });

@@ -9,6 +9,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** Extra headers (e.g. List-Unsubscribe); the log adapter ignores them. */
+  headers?: Record<string, string>;
 }
 
 /** The mail port. Adapters: `log` (captured in the dev outbox) and `sendgrid` (the SendGrid v3 API). */
@@ -87,6 +89,7 @@ export class SendGridMailSender implements MailSender {
         subject: message.subject,
         text: message.text,
         ...(message.html ? { html: message.html } : {}),
+        ...(message.headers ? { headers: message.headers } : {}),
       });
     } catch (error) {
       const { code, response } = error as { code?: number; response?: { body?: { errors?: { message?: string }[] } } };

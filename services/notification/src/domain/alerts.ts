@@ -21,7 +21,8 @@ export class Alerts {
     const day = now.toISOString().slice(0, 10);
     const place = national ? event.country : `${event.city}`;
     let written = 0;
-    // The live frames of one page go out while the next page is written (one page in flight, memory bounded).
+    // Live frames trail the writes page by page: the inbox rows never wait for sockets (at most one announcement's
+    // notifications are held, the fan-out's own size).
     let live: Promise<void> = Promise.resolve();
     for await (const page of this.contacts.members({
       country: event.country,
@@ -41,8 +42,7 @@ export class Alerts {
         });
       });
       written += notifications.length;
-      await live;
-      live = this.notifier.live(notifications);
+      live = live.then(() => this.notifier.live(notifications));
     }
     await live;
     return written;

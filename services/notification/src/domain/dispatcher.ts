@@ -106,6 +106,8 @@ export class Dispatcher {
       subject: n.title,
       text: `${n.body}\n\n${chrome.unsubscribe(n.type)}: ${unsubscribe}\n`,
       html: emailHtml([{ title: n.title, body: n.body }], chrome.unsubscribe(n.type), unsubscribe),
+      // One-click unsubscribe in the mail client (RFC 8058), the same signed link.
+      headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     });
     return true;
   }

@@ -142,8 +142,11 @@ export class Notifier {
     written: NotificationRecord[],
     preferences: Map<string, Preferences | null>,
   ): Promise<void> {
-    if (written.length === 0) return;
-    const withDevices = await scope.devices.withDevices([...new Set(written.map((n) => n.recipientId))]);
+    const wantPush = written.filter((n) => channelsFor(preferences.get(n.recipientId) ?? null, n.type).push);
+    const withDevices =
+      wantPush.length > 0
+        ? await scope.devices.withDevices([...new Set(wantPush.map((n) => n.recipientId))])
+        : new Set();
     const deliveries: NewDelivery[] = [];
     for (const n of written) {
       const prefs = preferences.get(n.recipientId) ?? null;
@@ -167,6 +170,7 @@ export class Notifier {
         });
       }
     }
+    if (deliveries.length === 0) return;
     await scope.deliveries.insertMany(deliveries);
     const now = deliveries.filter((d) => d.status === 'queued').map((d) => d.id);
     if (now.length > 0) await scope.jobs.deliver(now);

@@ -191,6 +191,12 @@ describe('the service with PUSH_PROVIDER=fcm and MAIL_PROVIDER=sendgrid (local f
     expect(content.map((part) => part.type)).toEqual(['text/plain', 'text/html']);
     expect(content[1]!.value).toContain('“Gala &lt;night&gt;” was canceled');
     expect(content[0]!.value).toMatch(/\/api\/v1\/notifications\/unsubscribe\?token=/);
+    expect(mail.body.headers).toMatchObject({
+      'List-Unsubscribe': expect.stringMatching(
+        /^<http:\/\/localhost:8000\/api\/v1\/notifications\/unsubscribe\?token=/,
+      ),
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
     const pushed = fakes.fcm.filter((r) => (r.body.message as { token: string }).token === good);
     expect(pushed.map((r) => (r.body.message as { notification: { title: string } }).notification.title)).toEqual(
       expect.arrayContaining(['New connection request', 'Event canceled']),
