@@ -35,7 +35,7 @@ export function parsePlans(text: string): Static<typeof Plans> {
   return plans;
 }
 
-export const DEFAULT_PLANS = [
+const DEFAULT_PLANS = [
   { id: 'premium-monthly-eur', name: 'Premium (monthly)', interval: 'month', priceCents: 499, currency: 'EUR' },
   { id: 'premium-yearly-eur', name: 'Premium (yearly)', interval: 'year', priceCents: 4990, currency: 'EUR' },
   { id: 'premium-monthly-usd', name: 'Premium (monthly)', interval: 'month', priceCents: 599, currency: 'USD' },

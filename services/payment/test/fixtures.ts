@@ -5,10 +5,10 @@ import Stripe from 'stripe';
 import { paymentService } from '../src/app.js';
 
 export type PaymentTestService = Awaited<ReturnType<typeof startTestService<typeof paymentService.config>>>;
-export const WEBHOOK_SECRET = 'whsec_test_0123456789abcdefghijklmnop';
+const WEBHOOK_SECRET = 'whsec_test_0123456789abcdefghijklmnop';
 
 /** A real gRPC EventService answering GetEvent from memory (what ticket checkouts ask). */
-export async function startFakeEventService(events: eventV1.Event[] = []) {
+async function startFakeEventService(events: eventV1.Event[] = []) {
   const byId = new Map(events.map((event) => [event.id, event]));
   const unused = async (): Promise<never> => {
     throw new Problem(501, { detail: 'not used by the payment service' });

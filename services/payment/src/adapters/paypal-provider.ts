@@ -32,12 +32,12 @@ export interface PayPalOptions {
 
 // Currencies without minor units at PayPal (amounts are whole units there and here).
 const ZERO_DECIMAL = new Set(['JPY', 'HUF', 'TWD', 'KRW', 'XOF', 'XAF', 'CLP', 'VND']);
-export const toPayPalValue = (cents: number, currency: string) =>
+const toPayPalValue = (cents: number, currency: string) =>
   ZERO_DECIMAL.has(currency) ? String(cents) : (cents / 100).toFixed(2);
 export const fromPayPalValue = (value: string, currency: string) =>
   ZERO_DECIMAL.has(currency.toUpperCase()) ? Math.round(Number(value)) : Math.round(Number(value) * 100);
 
-export function paypalStatus(status: string | undefined): SubscriptionStatus {
+function paypalStatus(status: string | undefined): SubscriptionStatus {
   switch (status) {
     case 'ACTIVE':
       return 'active';
@@ -78,7 +78,7 @@ class PinnedAgent extends https.Agent {
 }
 
 /** The official SDK on the chosen environment (sandbox, live, or a base URL). */
-export function paypalClient(options: Pick<PayPalOptions, 'clientId' | 'clientSecret' | 'environment' | 'timeoutMs'>) {
+function paypalClient(options: Pick<PayPalOptions, 'clientId' | 'clientSecret' | 'environment' | 'timeoutMs'>) {
   const custom = /^https?:\/\//.test(options.environment) ? new URL(options.environment) : undefined;
   return new Client({
     clientCredentialsAuthCredentials: { oAuthClientId: options.clientId, oAuthClientSecret: options.clientSecret },

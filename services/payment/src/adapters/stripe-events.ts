@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import type { BillingFact, ProviderSubscription, SubscriptionStatus, WebhookEvent } from '../domain/ports.js';
 
 /** Stripe's tolerance for a webhook's signed timestamp: older (or replayed later) deliveries are refused. */
-export const STRIPE_TOLERANCE_SECONDS = 300;
+const STRIPE_TOLERANCE_SECONDS = 300;
 
 export class InvalidSignature extends Error {
   override name = 'InvalidSignature';
@@ -15,7 +15,7 @@ const idOf = (value: unknown): string | null =>
   typeof value === 'string' ? value : value && typeof value === 'object' && 'id' in value ? String(value.id) : null;
 
 /** Stripe's eight subscription states folded into the four that decide premium. */
-export function statusOf(stripeStatus: string): SubscriptionStatus {
+function statusOf(stripeStatus: string): SubscriptionStatus {
   switch (stripeStatus) {
     case 'active':
     case 'trialing':

@@ -14,7 +14,7 @@ export interface StripeProviderOptions {
 }
 
 /** The SDK pointed at `apiBase` through its host/port/protocol options. */
-export function stripeClient(options: Pick<StripeProviderOptions, 'secretKey' | 'apiBase' | 'timeoutMs'>): Stripe {
+function stripeClient(options: Pick<StripeProviderOptions, 'secretKey' | 'apiBase' | 'timeoutMs'>): Stripe {
   const config: ConstructorParameters<typeof Stripe>[1] = {
     timeout: options.timeoutMs,
     // Retries reuse the idempotency key, so a retried create never makes a second object.

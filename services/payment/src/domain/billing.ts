@@ -32,7 +32,7 @@ const subscriptionView = (record: SubscriptionRecord | null): SubscriptionView =
         cancelAtPeriodEnd: record.cancelAtPeriodEnd,
       };
 
-export const transactionView = (t: TransactionRecord) => ({
+const transactionView = (t: TransactionRecord) => ({
   id: t.id,
   kind: t.kind,
   amountCents: t.amountCents,
@@ -43,7 +43,7 @@ export const transactionView = (t: TransactionRecord) => ({
   createdAt: t.createdAt.toISOString(),
 });
 
-export const invoiceView = (i: InvoiceRecord) => ({
+const invoiceView = (i: InvoiceRecord) => ({
   id: i.id,
   number: i.number,
   amountCents: i.amountCents,

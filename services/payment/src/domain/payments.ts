@@ -58,7 +58,7 @@ export async function recordPayment(
   return transaction;
 }
 
-export async function publishTransaction(scope: Scope, transaction: TransactionRecord, now: Date): Promise<void> {
+async function publishTransaction(scope: Scope, transaction: TransactionRecord, now: Date): Promise<void> {
   await scope.publish(TransactionRecorded, {
     transactionId: transaction.id,
     ...(transaction.userId.startsWith('usr_') ? { userId: transaction.userId } : {}),

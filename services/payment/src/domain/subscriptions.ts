@@ -62,7 +62,7 @@ export async function applySubscriptionState(
 }
 
 /** activated when premium starts, canceled when it ends; nothing when the grant did not change. */
-export async function publishGrantChange(
+async function publishGrantChange(
   scope: Scope,
   wasGranted: boolean,
   record: SubscriptionRecord,
