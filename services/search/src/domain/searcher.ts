@@ -14,6 +14,13 @@ import { generationKey } from './indexer.js';
 import type { EngineResult, SearchEngine, SearchScope, Suggestion, UnitOfWork } from './ports.js';
 import { type DocType, type FacetCounts, LIMITS, requirePremiumFor, type SearchQuery } from './query.js';
 
+/**
+ * A viewer's scope (their city, origin, blocks) is kept this long in process: a new block or move takes effect
+ * within it (well inside the 5 s a change may take to show), and repeated searches skip two database reads.
+ */
+const SCOPE_TTL_MS = 2_000;
+const SCOPE_CACHE_SIZE = 10_000;
+
 export interface SearchPage {
   items: Array<{ type: DocType; id: string; score: number } & Record<string, unknown>>;
   facets: FacetCounts;
@@ -45,7 +52,20 @@ export class Searcher {
     this.now = options.now ?? (() => new Date());
   }
 
+  /** Scopes read in the last SCOPE_TTL_MS, per viewer: a cache hit then costs no database read at all. */
+  private readonly scopes = new Map<string, { scope: SearchScope; until: number }>();
+
   async scopeOf(caller: AccessClaims): Promise<SearchScope> {
+    const now = Date.now();
+    const known = this.scopes.get(caller.sub);
+    if (known && known.until > now) return known.scope;
+    const scope = await this.readScope(caller);
+    if (this.scopes.size >= SCOPE_CACHE_SIZE) this.scopes.delete(this.scopes.keys().next().value as string);
+    this.scopes.set(caller.sub, { scope, until: now + SCOPE_TTL_MS });
+    return scope;
+  }
+
+  private async readScope(caller: AccessClaims): Promise<SearchScope> {
     const [viewer, excludedOwners] = await Promise.all([
       this.uow.read.viewers.find(caller.sub),
       this.uow.read.blocks.excludedFor(caller.sub),

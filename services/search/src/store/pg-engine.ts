@@ -19,7 +19,11 @@ export class PostgresEngine implements SearchEngine {
 
   constructor(private readonly db: Database) {}
 
-  /** Each query word with the indexed words one edit away (for words of TYPO_MIN_LENGTH+ letters). */
+  /**
+   * Each query word with the indexed words one edit away, for words of TYPO_MIN_LENGTH+ letters that are not
+   * indexed words themselves: a word someone wrote is taken as meant (else every query would also match all
+   * its one-letter neighbours, and cost as much).
+   */
   async variants(words: string[]): Promise<string[][]> {
     const long = words.filter((word) => word.length >= TYPO_MIN_LENGTH);
     const near = new Map<string, string[]>();
@@ -29,7 +33,8 @@ export class PostgresEngine implements SearchEngine {
          CROSS JOIN LATERAL (
            SELECT term FROM search_terms
            WHERE term % w.word AND term <> w.word AND levenshtein_less_equal(term, w.word, 1) <= 1
-           ORDER BY similarity(term, w.word) DESC LIMIT 5) t`,
+           ORDER BY similarity(term, w.word) DESC LIMIT 5) t
+         WHERE NOT EXISTS (SELECT 1 FROM search_terms known WHERE known.term = w.word)`,
         [long],
       );
       for (const row of rows) near.set(row.word, [...(near.get(row.word) ?? []), row.term]);
