@@ -4,15 +4,18 @@ import { DurableJobs } from '@diaspora/service-kit/jobs';
 import { AddressPolicy } from './adapters/address-policy.js';
 import { CalDavAppleConnector } from './adapters/apple-calendar.js';
 import { GoogleCalendarConnector } from './adapters/google-calendar.js';
+import { HubSpotConnector } from './adapters/hubspot.js';
 import { LocalGoogleConnector } from './adapters/local-google-calendar.js';
+import { LogCrmConnector } from './adapters/log-crm.js';
 import { EnvelopeVault } from './adapters/vault.js';
 import { HttpWebhookSender } from './adapters/webhook-sender.js';
 import { GrpcEventDirectory } from './clients/event-directory.js';
-import { UserContactMatcher } from './clients/user-contacts.js';
+import { UserContactMatcher, UserMemberContacts } from './clients/user-contacts.js';
 import { integrationConfig } from './config.js';
 import { CalendarSync } from './domain/calendars.js';
 import { ContactDiscovery } from './domain/contacts.js';
-import type { GoogleConnector, Stores } from './domain/ports.js';
+import { CrmSync } from './domain/crm.js';
+import type { CrmConnector, GoogleConnector, Stores } from './domain/ports.js';
 import { type Publish, Webhooks } from './domain/webhooks.js';
 import { integrationConsumers } from './events/consumers.js';
 import { calendarRoutes } from './http/calendar-routes.js';
@@ -87,6 +90,18 @@ export const integrationService = defineService({
         ...(config.GOOGLE_OAUTH_BASE_URL ? { oauthBaseUrl: config.GOOGLE_OAUTH_BASE_URL } : {}),
         ...(config.GOOGLE_API_ROOT_URL ? { apiRootUrl: config.GOOGLE_API_ROOT_URL } : {}),
       });
+    let crmConnector: CrmConnector | undefined;
+    if (config.CRM_CONNECTOR === 'log') crmConnector = new LogCrmConnector(logger);
+    else if (config.CRM_CONNECTOR === 'hubspot') {
+      if (!config.HUBSPOT_ACCESS_TOKEN)
+        throw new ConfigError(
+          'invalid configuration for the integration service:\n  - HUBSPOT_ACCESS_TOKEN: is required when CRM_CONNECTOR=hubspot',
+        );
+      crmConnector = new HubSpotConnector({
+        accessToken: config.HUBSPOT_ACCESS_TOKEN,
+        ...(config.HUBSPOT_BASE_PATH ? { basePath: config.HUBSPOT_BASE_PATH } : {}),
+      });
+    }
     const publish: Publish = (definition, data) => uow.run((scope) => scope.publish(definition, data));
 
     // Use cases.
@@ -101,6 +116,15 @@ export const integrationService = defineService({
       disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
     });
     const contacts = new ContactDiscovery(new UserContactMatcher(userClient));
+    const eventDirectory = new GrpcEventDirectory(eventClient, logger, config.PUBLIC_BASE_URL);
+    const crm = crmConnector
+      ? new CrmSync({
+          connector: crmConnector,
+          members: new UserMemberContacts(userClient),
+          events: eventDirectory,
+          logger,
+        })
+      : undefined;
     const calendars = new CalendarSync({
       store,
       vault,
@@ -108,7 +132,7 @@ export const integrationService = defineService({
       apple: new CalDavAppleConnector(),
       google,
       cache,
-      events: new GrpcEventDirectory(eventClient, logger, config.PUBLIC_BASE_URL),
+      events: eventDirectory,
       publish,
       clock: () => new Date(),
       logger,
@@ -121,7 +145,7 @@ export const integrationService = defineService({
         await contactRoutes(app, { contacts });
         await calendarRoutes(app, { calendars });
       },
-      consumers: integrationConsumers({ webhooks, calendars }),
+      consumers: integrationConsumers({ webhooks, calendars, ...(crm ? { crm } : {}) }),
       userData: userData(uow, {
         export: (userId) => store.exportUser(userId),
         erase: (_scope, userId) => store.eraseUser(userId),

@@ -30,6 +30,11 @@ export const integrationConfig = {
   /** Test/staging overrides of Google's endpoints (a local fake of OAuth and Calendar v3). */
   GOOGLE_OAUTH_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   GOOGLE_API_ROOT_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** CRM kept in step with registrations: none, `log` (local), or `hubspot` (HUBSPOT_ACCESS_TOKEN). */
+  CRM_CONNECTOR: Type.Union([Type.Literal('none'), Type.Literal('log'), Type.Literal('hubspot')], { default: 'none' }),
+  HUBSPOT_ACCESS_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
+  /** HubSpot API root; a local fake in tests. */
+  HUBSPOT_BASE_PATH: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** Peers over gRPC: contact discovery (user) and event details for calendars (event). */
   USER_GRPC_ADDR: Type.Optional(Type.String()),
   EVENT_GRPC_ADDR: Type.Optional(Type.String()),

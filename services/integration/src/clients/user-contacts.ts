@@ -1,6 +1,6 @@
 import type { userV1 } from '@diaspora/proto';
 import { problems } from '@diaspora/service-kit';
-import type { ContactMatch, ContactMatcher } from '../domain/ports.js';
+import type { ContactMatch, ContactMatcher, MemberContacts } from '../domain/ports.js';
 
 /** Contact matching by the user service (MatchContactHashes), which holds the hashed contact columns. */
 export class UserContactMatcher implements ContactMatcher {
@@ -14,5 +14,21 @@ export class UserContactMatcher implements ContactMatcher {
       displayName: match.displayName,
       ...(match.avatarUrl ? { avatarUrl: match.avatarUrl } : {}),
     }));
+  }
+}
+
+/** A member's contact details (GetContactInfo), for the CRM connector; undefined when the member is gone. */
+export class UserMemberContacts implements MemberContacts {
+  constructor(private readonly client: userV1.UserServiceClient | undefined) {}
+
+  async get(userId: string) {
+    if (!this.client) return undefined;
+    try {
+      const info = await this.client.getContactInfo({ userId });
+      return { email: info.email, emailVerified: info.emailVerified, displayName: info.displayName };
+    } catch (error) {
+      if ((error as { code?: number }).code === 5) return undefined; // NOT_FOUND: deleted
+      throw error;
+    }
   }
 }

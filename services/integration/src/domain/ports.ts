@@ -166,3 +166,23 @@ export interface GoogleConnector extends CalendarProviderPort {
   /** Revokes the grant at the provider (best effort: an already revoked grant is fine). */
   revoke(credentials: string): Promise<void>;
 }
+
+/** A member as a CRM contact. */
+export interface CrmContact {
+  userId: string;
+  email: string;
+  displayName: string;
+  /** The upcoming events they hold a seat at. */
+  registrations: { eventId: string; title: string; startsAt: Date }[];
+}
+
+/** The connector port: one CRM (HubSpot) or a local log, chosen by config. */
+export interface CrmConnector {
+  readonly name: string;
+  upsertContact(contact: CrmContact): Promise<void>;
+}
+
+/** A member's verified contact details, from the user service. */
+export interface MemberContacts {
+  get(userId: string): Promise<{ email: string; emailVerified: boolean; displayName: string } | undefined>;
+}
