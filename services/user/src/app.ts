@@ -44,6 +44,7 @@ import { profileRoutes } from './http/profile-routes.js';
 import { socialRoutes } from './http/social-routes.js';
 import { verificationRoutes } from './http/verification-routes.js';
 import { exportWorker as createExportWorker } from './jobs/export-worker.js';
+import { resetMailer as createResetMailer } from './jobs/reset-mailer.js';
 import { SuperuserBootstrap } from './jobs/superuser-bootstrap.js';
 import { migrations } from './store/migrations.js';
 import { userStores } from './store/stores.js';
@@ -139,6 +140,7 @@ export const userService = defineService({
     const governance = new GovernanceService(uow, profiles, cursors);
     const members = new MemberDirectory(uow, profiles, cursors);
     const suspensions = new SuspensionService(uow, logger);
+    let resetMailer: PollingWorker | undefined;
     const accountSecurity = new AccountSecurityService(
       uow,
       passwords,
@@ -150,7 +152,10 @@ export const userService = defineService({
       },
       { appUrl: config.PUBLIC_APP_URL, resetTtlMinutes: config.PASSWORD_RESET_TTL_MINUTES },
       logger,
+      () => resetMailer?.wake(),
     );
+    // Reset links are minted and mailed off the request path (forgot-password does the same work either way).
+    resetMailer = createResetMailer(() => accountSecurity, { pollMs: config.EXPORT_POLL_MS, logger });
     const oauth = new OAuthLoginService(uow, auth, cache, configuredProviders(config), {
       publicApiUrl: config.PUBLIC_API_URL,
       stateTtlSeconds: config.OAUTH_STATE_TTL_SECONDS,
@@ -162,7 +167,7 @@ export const userService = defineService({
     const gdpr = new GdprService(uow, passwords, exportPeers.peers, logger, () => exportWorker?.wake());
     exportWorker = createExportWorker(gdpr, { pollMs: config.EXPORT_POLL_MS, logger });
 
-    const workers: Worker[] = [exportWorker];
+    const workers: Worker[] = [exportWorker, resetMailer];
     const checks: Record<string, () => Promise<void>> = {};
     if (superuser) {
       const passwordHash = passwords.hash(superuser.password);

@@ -27,6 +27,8 @@ export class AccountSecurityService {
     private readonly limits: { resetByEmail: RateLimiter; resetByIp: RateLimiter },
     private readonly settings: AccountSecuritySettings,
     private readonly logger: Logger,
+    /** Wakes the background mailer of reset links (see sendNextReset). */
+    private readonly wakeResetMailer: () => void = () => {},
   ) {}
 
   /**
@@ -61,8 +63,9 @@ export class AccountSecurityService {
   }
 
   /**
-   * Emails a reset link when the address belongs to an account. The answer is the same either way (no account
-   * enumeration); the rate limits count addresses and IPs, known or not.
+   * Queues a reset-link email for the address. The answer and the work are the same whether an account uses it
+   * or not (two rate-limit hits, one insert): no enumeration by content or by timing. The link is minted and
+   * mailed in the background (`sendNextReset`). The rate limits count addresses and IPs, known or not.
    */
   async forgotPassword(emailInput: string, ip: string | null): Promise<void> {
     const email = emailInput.trim().toLowerCase();
@@ -75,27 +78,43 @@ export class AccountSecurityService {
         throw problems.tooManyRequests(decision.resetMs / 1000, 'Too many reset requests; try again later.');
       }
     }
-    const user = await this.uow.read.users.findByEmail(email);
-    if (!user) return;
-    const token = await this.uow.run((scope) =>
-      mintToken(scope.tokens, {
+    await this.uow.run((scope) => scope.resetRequests.enqueue(email));
+    this.wakeResetMailer();
+  }
+
+  /**
+   * Answers the oldest queued request: mints a link and mails it when an account uses the address; nothing
+   * otherwise. False when the queue is empty. A failed send is logged (the member can ask again).
+   */
+  async sendNextReset(): Promise<boolean> {
+    const next = await this.uow.run(async (scope) => {
+      const request = await scope.resetRequests.takeNext();
+      if (!request) return null;
+      const user = await scope.users.findByEmail(request.email);
+      if (!user) return { user: null };
+      const token = await mintToken(scope.tokens, {
         userId: user.id,
         email: user.email,
         purpose: 'reset-password',
         ttlMs: this.settings.resetTtlMinutes * 60_000,
-      }),
-    );
+      });
+      return { user, token };
+    });
+    if (!next) return false;
+    if (!next.user) return true;
+    const { user, token } = next;
     await this.mail
       .send(
         passwordResetEmail({
           to: user.email,
           displayName: user.displayName,
-          token,
+          token: token!,
           appUrl: this.settings.appUrl,
           ttlMinutes: this.settings.resetTtlMinutes,
         }),
       )
       .catch((error: unknown) => this.logger.warn({ err: error, userId: user.id }, 'password reset email failed'));
+    return true;
   }
 
   /**

@@ -68,6 +68,12 @@ export interface SessionSummary {
   ip: string | null;
 }
 
+/** Forgot-password requests waiting to be answered in the background. */
+export interface ResetRequestStore {
+  enqueue(email: string): Promise<void>;
+  takeNext(): Promise<{ email: string } | null>;
+}
+
 export interface SessionStore {
   create(token: NewRefreshToken): Promise<void>;
   /** Locks the row for the rest of the transaction so two refreshes of one token serialize. */
@@ -121,6 +127,7 @@ export interface RoleStore {
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
+  resetRequests: ResetRequestStore;
   graph: GraphStore;
   members: MemberStore;
   roles: RoleStore;

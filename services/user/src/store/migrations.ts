@@ -286,4 +286,17 @@ export const migrations: Migration[] = [
       CREATE INDEX users_name_trgm ON users USING gin ((' ' || lower(display_name)) gin_trgm_ops)
         WHERE deleted_at IS NULL;`,
   },
+  {
+    id: '0009_password_reset_requests',
+    // Forgot-password requests are queued and answered in the background, so the request does the same work for
+    // an existing and an unknown email (no timing oracle).
+    up: `
+      CREATE TABLE password_reset_requests (
+        id text PRIMARY KEY,
+        email text NOT NULL,
+        requested_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX password_reset_requests_oldest ON password_reset_requests (requested_at);`,
+    down: 'DROP TABLE password_reset_requests;',
+  },
 ];

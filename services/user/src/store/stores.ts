@@ -4,6 +4,7 @@ import { PgExportStore, PgIdentityStore, PgTokenStore } from './account-reposito
 import { PgGraphStore } from './graph-repository.js';
 import { PgMemberStore } from './members-repository.js';
 import { PgRoleStore } from './roles-repository.js';
+import { PgResetRequestStore } from './reset-requests-repository.js';
 import { PgSessionStore } from './sessions-repository.js';
 import { PgUserStore } from './users-repository.js';
 
@@ -12,6 +13,7 @@ export function userStores(q: Queryable): Stores {
   return {
     users: new PgUserStore(q),
     sessions: new PgSessionStore(q),
+    resetRequests: new PgResetRequestStore(q),
     graph: new PgGraphStore(q),
     members: new PgMemberStore(q),
     roles: new PgRoleStore(q),
