@@ -13,6 +13,7 @@ import { Privacy } from './domain/privacy.js';
 import { Registrations } from './domain/registrations.js';
 import { Scorecards } from './domain/scorecards.js';
 import { eventConsumers } from './events/consumers.js';
+import { settingsConsumers } from './events/settings-consumers.js';
 import { eventGrpcHandlers } from './grpc/handlers.js';
 import { calendarRoutes } from './http/calendar-routes.js';
 import { eventRoutes } from './http/event-routes.js';
@@ -22,6 +23,7 @@ import { registrationRoutes } from './http/registration-routes.js';
 import { EventJobPlanner, JOB_SCHEMA } from './jobs/queues.js';
 import { eventJobWorker } from './jobs/worker.js';
 import { migrations } from './store/migrations.js';
+import { ConsulQuotaSetting } from './store/quota-settings.js';
 import { eventStores } from './store/stores.js';
 
 export const eventService = defineService({
@@ -62,8 +64,9 @@ export const eventService = defineService({
       roles,
     });
     const attendance = new Attendance(uow, { roles });
+    const consulQuota = new ConsulQuotaSetting(db, config.CONSUL_EVENT_QUOTA);
     const scorecards = new Scorecards(uow, directory, {
-      quota: config.CONSUL_EVENT_QUOTA,
+      quota: () => consulQuota.value(),
       flagDate: config.SCORECARD_FLAG_DATE,
     });
     const privacy = new Privacy({ uow, catalog, registrations, directory });
@@ -80,7 +83,11 @@ export const eventService = defineService({
         await invitationRoutes(app, new Invitations(uow, relationshipStanding(userClient)));
       },
       grpc: [implement(eventV1.EventService, eventGrpcHandlers(catalog, scorecards), logger)],
-      consumers: [...eventConsumers({ db, uow, registrations, cache, logger }), ...roles.consumers()],
+      consumers: [
+        ...eventConsumers({ db, uow, registrations, cache, logger }),
+        ...roles.consumers(),
+        ...settingsConsumers(db, consulQuota),
+      ],
       userData: userData(uow, {
         export: (userId) => privacy.export(userId),
         erase: (scope, userId) => privacy.erase(scope, userId),

@@ -3,7 +3,8 @@ import type { Directory, OrganizerRole, UnitOfWork } from './ports.js';
 import { quotaStanding } from './rules.js';
 
 export interface ScorecardOptions {
-  quota: number;
+  /** A number, or read per scorecard (the quota is a platform setting an admin changes at run time). */
+  quota: number | (() => Promise<number>);
   /** MM-DD */
   flagDate: string;
   now?: () => Date;
@@ -47,7 +48,8 @@ export class Scorecards {
       this.uow.read.ratings.organizerAverages(organizerId, from, to),
       this.uow.read.ratings.organizerMonthly(organizerId, from, to),
     ]);
-    const quota = consul ? this.options.quota : null;
+    const configured = this.options.quota;
+    const quota = consul ? (typeof configured === 'function' ? await configured() : configured) : null;
     const standing = quotaStanding({
       year: calendarYear,
       now,

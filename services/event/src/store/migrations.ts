@@ -163,4 +163,10 @@ export const migrations: Migration[] = [
     up: `SELECT ${JOB_SCHEMA}.delete_queue('${HOUSEKEEPING_QUEUE}');`,
     down: `SELECT ${JOB_SCHEMA}.create_queue('${HOUSEKEEPING_QUEUE}', '{"policy":"standard","retryLimit":2,"retryDelay":30,"retryBackoff":true}'::json);`,
   },
+  {
+    // Platform settings set in the admin dashboard and applied here (admin.settings.updated).
+    id: '0004_platform_settings',
+    up: 'CREATE TABLE platform_settings (name text PRIMARY KEY, value jsonb NOT NULL, updated_at timestamptz NOT NULL);',
+    down: 'DROP TABLE platform_settings;',
+  },
 ];
