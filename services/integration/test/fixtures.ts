@@ -40,12 +40,17 @@ export function member(
 export const bearer = (who: Member) => ({ authorization: `Bearer ${who.token}` });
 
 /** The integration service on a fresh database, talking to a fake user service holding `members`. */
-export async function startIntegration(members: Member[] = [], env: Record<string, string> = {}) {
+export async function startIntegration(
+  members: Member[] = [],
+  env: Record<string, string> = {},
+  options: { listen?: boolean } = {},
+) {
   const users = await startFakeUserService(members.map((m) => m.user));
   const dataDir = mkdtempSync(join(tmpdir(), 'integration-test-'));
   chmodSync(dataDir, 0o755);
   const service = await startTestService(integrationService, {
     env: { DATA_DIR: dataDir, USER_GRPC_ADDR: users.address, JOB_POLL_SECONDS: '0.5', ...env },
+    ...(options.listen ? { listen: true } : {}),
   });
   return {
     service,
