@@ -120,7 +120,7 @@ export class IndexEngine implements SearchEngine {
     });
   }
 
-  /** Makes every write so far searchable now (tests and reindexing; normal writes wait for the 1 s refresh). */
+  /** Makes every write so far searchable now (the indexer calls it once per burst of writes of a type). */
   async refresh(index = this.alias): Promise<void> {
     await this.call('POST', `/${index}/_refresh`);
   }

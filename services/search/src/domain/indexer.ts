@@ -3,6 +3,9 @@ import type { SearchDocument, ViewerProfile } from './documents.js';
 import type { Applied, Scope, SearchEngine, UnitOfWork } from './ports.js';
 import type { DocType } from './query.js';
 
+/** On engines that refresh (OpenSearch, Elasticsearch): writes of a type are made visible in one refresh after this. */
+const REFRESH_DELAY_MS = 250;
+
 /** The cache key whose value changes whenever documents of a type change: cached answers are keyed by it. */
 export const generationKey = (type: DocType) => `search:generation:${type}`;
 
@@ -31,7 +34,7 @@ export class Indexer {
    */
   async touch(type: DocType): Promise<void> {
     await this.cache.set(generationKey(type), `${Date.now()}-${Math.random().toString(36).slice(2)}`);
-    if (this.engine.visibleAfterMs > 0) this.touchLater(type, Date.now() + this.engine.visibleAfterMs + 100);
+    if (this.engine.visibleAfterMs > 0) this.touchLater(type, Date.now() + REFRESH_DELAY_MS);
   }
 
   private readonly later = new Map<DocType, { timer: NodeJS.Timeout; deadline: number }>();
@@ -42,16 +45,21 @@ export class Indexer {
       pending.deadline = Math.max(pending.deadline, deadline);
       return;
     }
-    const fire = () => {
+    const fire = async () => {
       const current = this.later.get(type);
       this.later.delete(type);
-      void this.cache
-        .set(generationKey(type), `${Date.now()}-${Math.random().toString(36).slice(2)}`)
-        .catch(() => undefined); // the cache being down only means answers are recomputed
+      try {
+        // Make the writes so far searchable now (rather than trusting the refresh interval under load), then
+        // move the generation past any answer computed before.
+        await this.engine.refresh();
+        await this.cache.set(generationKey(type), `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+      } catch {
+        // The engine or cache down: answers go stale until the next write's touch; the TTL bounds it.
+      }
       // Writes made while this timer ran need their own refresh to pass.
       if (current && current.deadline > Date.now()) this.touchLater(type, current.deadline);
     };
-    const timer = setTimeout(fire, Math.max(0, deadline - Date.now()));
+    const timer = setTimeout(() => void fire(), Math.max(0, deadline - Date.now()));
     timer.unref();
     this.later.set(type, { timer, deadline });
   }

@@ -44,6 +44,8 @@ export interface SearchEngine {
   suggest(prefix: string, scope: SearchScope, limit: number): Promise<Suggestion[]>;
   put(document: SearchDocument, revision: number): Promise<void>;
   remove(id: string, revision: number): Promise<void>;
+  /** Makes every write so far searchable (no-op on PostgreSQL, where a commit does). */
+  refresh(): Promise<void>;
   /** Creates the index (mappings, alias) when missing. */
   prepare(): Promise<void>;
   ping(): Promise<void>;

@@ -166,6 +166,7 @@ export class PostgresEngine implements SearchEngine {
 
   async put(): Promise<void> {} // the documents table is this engine's index
   async remove(): Promise<void> {}
+  async refresh(): Promise<void> {}
   async prepare(): Promise<void> {}
   async ping(): Promise<void> {
     await this.db.ping();
