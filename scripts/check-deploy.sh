@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
-# Checks the deployment files without a cluster or a Docker engine:
-#   - the gateway chart's copy of kong/kong.yml is current (deploy/helm/sync-kong-config.sh --check)
-#   - every chart lints (--strict) and the umbrella renders with values-dev.yaml and values-prod.yaml
+# Checks the deployment files without a cluster, a cloud account or a Docker engine:
+#   - the gateway chart's copy of kong/kong.yml and the umbrella's copy of proto/access.yaml are current
+#   - every chart lints (--strict) and the umbrella renders for dev, staging and prod
+#   - every rendered manifest validates strictly (kubeconform) against the Kubernetes schemas of the PyPI package
+#     kubernetes-validate and, for ServiceMonitor/PrometheusRule, the CRD schemas in deploy/schemas/crds
+#   - every setting each service's config requires is set or mounted from a Secret (deploy/helm/check-secrets.mjs,
+#     against the services' built config schemas), and each environment agrees with its Terraform variables
+#     (deploy/helm/check-consistency.mjs: enabled services, IRSA roles, bucket, VPC; PDB/HPA/NetworkPolicy each)
 #   - the rendered Kong config carries the JWT public key (and equals render-cli's output when it is built)
-#   - docker-compose.yml parses; deploy/terraform is `terraform fmt` clean (each when the tool is here)
-# Helm is pinned and built from the Go module proxy into .tools/go/bin when missing (HELM=/path overrides).
+#   - docker-compose.yml parses; deploy/terraform is `terraform fmt` clean and, when its providers can be
+#     installed, `terraform validate`s
+# Helm and kubeconform are pinned and built from the Go module proxy into .tools/go/bin when missing,
+# kubernetes-validate installed into .tools/venv (HELM=/path, KUBECONFORM=/path override).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HELM_VERSION=v3.22.0
+KUBECONFORM_VERSION=v0.7.0
+KUBERNETES_VALIDATE_VERSION=1.37.0
+KUBERNETES_VERSION=1.33.0   # deploy/terraform/modules/eks kubernetes_version
+ENVS=(dev staging prod)
 TOOLS="$ROOT/.tools/go/bin"
 CHARTS="$ROOT/deploy/helm"
 
@@ -34,10 +45,38 @@ if [[ -z "${HELM:-}" ]]; then
 fi
 say "helm: $HELM ($("$HELM" version --short 2>/dev/null || echo unknown))"
 
+# --- kubeconform and the Kubernetes schemas (offline once installed) -----------------------------------------
+mod_version_of() { go version -m "$1" 2>/dev/null | awk -v mod="$2" '$1 == "mod" && $2 == mod { print $3 }'; }
+if [[ -z "${KUBECONFORM:-}" ]]; then
+  KUBECONFORM="$TOOLS/kubeconform"
+  if [[ ! -x "$KUBECONFORM" || "$(mod_version_of "$KUBECONFORM" github.com/yannh/kubeconform)" != "$KUBECONFORM_VERSION" ]]; then
+    command -v go >/dev/null || die "go is needed to build kubeconform $KUBECONFORM_VERSION (or set KUBECONFORM=/path)"
+    say "building kubeconform $KUBECONFORM_VERSION into .tools/go/bin"
+    mkdir -p "$TOOLS"
+    GOBIN="$TOOLS" GOFLAGS=-mod=mod go install "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION"
+  fi
+fi
+VENV="$ROOT/.tools/venv"
+SCHEMAS="$ROOT/.tools/kubernetes-schemas/v$KUBERNETES_VERSION-$KUBERNETES_VALIDATE_VERSION"
+if [[ ! -f "$SCHEMAS/_definitions.json" ]]; then
+  if [[ ! -x "$VENV/bin/pip" ]]; then
+    python3 -c 'import ensurepip' 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; }
+    python3 -m venv "$VENV"
+  fi
+  say "installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION (Kubernetes JSON schemas) into .tools/venv"
+  "$VENV/bin/pip" install -q --disable-pip-version-check "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+  source_dir="$("$VENV/bin/python" -c 'import kubernetes_validate, os; print(os.path.dirname(kubernetes_validate.__file__))')"
+  source_dir="$source_dir/kubernetes-json-schema/v$KUBERNETES_VERSION-local-strict"
+  [[ -d "$source_dir" ]] || die "kubernetes-validate $KUBERNETES_VALIDATE_VERSION has no schemas for Kubernetes $KUBERNETES_VERSION"
+  python3 "$ROOT/deploy/schemas/convert-kubernetes-schemas.py" "$source_dir" "$SCHEMAS.tmp"
+  rm -rf "$SCHEMAS" && mv "$SCHEMAS.tmp" "$SCHEMAS"
+fi
+say "kubeconform: $KUBECONFORM ($("$KUBECONFORM" -v 2>/dev/null || echo unknown)), schemas of Kubernetes $KUBERNETES_VERSION"
+
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-# --- kong.yml copy -------------------------------------------------------------------------------------------
+# --- kong.yml and access.yaml copies --------------------------------------------------------------------------
 "$CHARTS/sync-kong-config.sh" --check
 
 # A throwaway keypair: the gateway chart refuses to render without a public key.
@@ -62,14 +101,14 @@ for chart in "$CHARTS"/charts/*/; do
   "$HELM" lint --strict --quiet "$chart" --set-file "jwtPublicKey=$WORK/jwt-public.pem" >/dev/null ||
     die "helm lint failed: $chart (run: $HELM lint $chart)"
 done
-for env in dev prod; do
+for env in "${ENVS[@]}"; do
   "$HELM" lint --strict --quiet "$CHARTS/diaspora" -f "$CHARTS/diaspora/values-$env.yaml" "${KEY_ARGS[@]}" >/dev/null ||
     die "helm lint failed: diaspora with values-$env.yaml"
 done
 say "helm lint: ok"
 
 # --- render --------------------------------------------------------------------------------------------------
-for env in dev prod; do
+for env in "${ENVS[@]}"; do
   out="$WORK/diaspora-$env.yaml"
   "$HELM" template diaspora "$CHARTS/diaspora" -n "diaspora-$env" -f "$CHARTS/diaspora/values-$env.yaml" \
     --set global.image.tag=check "${KEY_ARGS[@]}" >"$out"
@@ -79,8 +118,21 @@ for env in dev prod; do
   done
   if grep -q 'JWT_PUBLIC_KEY}' "$out"; then die "values-$env.yaml render still has the \${JWT_PUBLIC_KEY} placeholder"; fi
   say "helm template (values-$env.yaml): ok, $(grep -c '^kind:' "$out") manifests"
+  node "$CHARTS/check-secrets.mjs" "$env" "$out" || die "values-$env.yaml: a service would stop on its config check"
+  node "$CHARTS/check-consistency.mjs" "$env" "$out" "$ROOT/deploy/terraform/envs/$env.tfvars" ||
+    die "values-$env.yaml: inconsistent (see above)"
 done
-"$HELM" template dev-infra "$CHARTS/charts/dev-infra" >/dev/null
+"$HELM" template dev-infra "$CHARTS/charts/dev-infra" >"$WORK/dev-infra.yaml"
+
+# --- strict schema validation of everything rendered -------------------------------------------------------
+if ! "$KUBECONFORM" -strict -summary -kubernetes-version "$KUBERNETES_VERSION" \
+  -schema-location "$SCHEMAS/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
+  -schema-location "$ROOT/deploy/schemas/crds/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json" \
+  "$WORK"/diaspora-*.yaml "$WORK/dev-infra.yaml" >"$WORK/kubeconform.txt"; then
+  grep -v ' is valid$' "$WORK/kubeconform.txt" >&2 || true
+  die "kubeconform: manifests do not validate"
+fi
+say "kubeconform (strict, Kubernetes $KUBERNETES_VERSION + CRDs): $(tail -1 "$WORK/kubeconform.txt")"
 
 # Helm's rendering of kong.yml must mean the same as the gateway's render-cli (when it is built here).
 CLI="$ROOT/hosts/gateway/dist/render-cli.js"
@@ -128,6 +180,16 @@ if command -v terraform >/dev/null 2>&1; then
     die "terraform fmt: run terraform fmt -recursive deploy/terraform"
   fi
   say "terraform fmt: ok"
+  # validate needs the providers: here only where their registry (or a provider mirror) is reachable.
+  tfdata="$WORK/terraform"
+  if TF_DATA_DIR="$tfdata" terraform -chdir="$ROOT/deploy/terraform/platform" init -backend=false -input=false \
+    >"$WORK/tf-init.log" 2>&1; then
+    TF_DATA_DIR="$tfdata" terraform -chdir="$ROOT/deploy/terraform/platform" validate -no-color ||
+      die "terraform validate failed"
+    say "terraform validate: ok"
+  else
+    say "terraform validate: skipped (providers cannot be installed here: $(grep -m1 -o 'Failed to[^.]*' "$WORK/tf-init.log" || echo 'init failed'))"
+  fi
 fi
 
 say "all deployment checks passed"

@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
-# Helm can only read files inside a chart, so the gateway chart carries a copy of kong/kong.yml.
+# Helm can only read files inside a chart, so the gateway chart carries a copy of kong/kong.yml and the umbrella
+# a copy of proto/access.yaml (its NetworkPolicies allow exactly the gRPC calls that file allows).
 #   deploy/helm/sync-kong-config.sh          # refresh the copy
 #   deploy/helm/sync-kong-config.sh --check  # exit 1 when the copy differs (CI)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SRC="$ROOT/kong/kong.yml"
-DST="$ROOT/deploy/helm/charts/gateway/files/kong.yml"
+COPIES=(
+  "kong/kong.yml:deploy/helm/charts/gateway/files/kong.yml"
+  "proto/access.yaml:deploy/helm/diaspora/files/access.yaml"
+)
 
-if [[ "${1:-}" == "--check" ]]; then
-  if cmp -s "$SRC" "$DST"; then
-    echo "kong.yml copy is up to date"
-    exit 0
+status=0
+for pair in "${COPIES[@]}"; do
+  SRC="$ROOT/${pair%%:*}"
+  DST="$ROOT/${pair#*:}"
+  if [[ "${1:-}" == "--check" ]]; then
+    if cmp -s "$SRC" "$DST"; then
+      echo "${pair%%:*} copy is up to date"
+      continue
+    fi
+    echo "${pair#*:} differs from ${pair%%:*}: run deploy/helm/sync-kong-config.sh" >&2
+    diff -u "$DST" "$SRC" >&2 || true
+    status=1
+    continue
   fi
-  echo "deploy/helm/charts/gateway/files/kong.yml differs from kong/kong.yml: run deploy/helm/sync-kong-config.sh" >&2
-  diff -u "$DST" "$SRC" >&2 || true
-  exit 1
-fi
-mkdir -p "$(dirname "$DST")"
-cp "$SRC" "$DST"
-echo "copied kong/kong.yml to ${DST#"$ROOT"/}"
+  mkdir -p "$(dirname "$DST")"
+  cp "$SRC" "$DST"
+  echo "copied ${pair%%:*} to ${pair#*:}"
+done
+exit "$status"

@@ -81,5 +81,7 @@ resource "aws_secretsmanager_secret_version" "this" {
   secret_id = aws_secretsmanager_secret.this.id
   secret_string = jsonencode({
     CACHE_URL = "rediss://:${random_password.auth.result}@${aws_elasticache_replication_group.this.primary_endpoint_address}:6379"
+    # Kong's redis rate-limiting reads the token alone (gateway.edge.rateLimitRedis.authTokenSecret).
+    AUTH_TOKEN = random_password.auth.result
   })
 }

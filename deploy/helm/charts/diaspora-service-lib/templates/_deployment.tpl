@@ -27,7 +27,13 @@ spec:
         {{- with .Values.podLabels }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
+        {{- if eq (dig "mesh" "none" $global) "istio" }}
+        sidecar.istio.io/inject: "true"
+        {{- end }}
       annotations:
+        {{- if eq (dig "mesh" "none" $global) "linkerd" }}
+        linkerd.io/inject: enabled
+        {{- end }}
         prometheus.io/scrape: "true"
         prometheus.io/port: "8080"
         prometheus.io/path: /metrics
@@ -36,6 +42,9 @@ spec:
         {{- end }}
     spec:
       {{- include "diaspora-service-lib.podCommon" . | nindent 6 }}
+      # The migration Job (a pre-install hook, before this account exists) keeps the namespace default: it
+      # needs the database only, no cloud identity.
+      serviceAccountName: {{ include "diaspora-service-lib.serviceAccountName" . }}
       terminationGracePeriodSeconds: {{ include "diaspora-service-lib.terminationGrace" . }}
       {{- if or .Values.topologySpread (dig "topologySpread" false $global) }}
       topologySpreadConstraints:

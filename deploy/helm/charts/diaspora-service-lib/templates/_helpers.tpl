@@ -88,12 +88,19 @@ An empty or null value removes a variable set at a lower level (e.g. the user se
 {{- end -}}
 
 {{/*
-Secrets as files (`<NAME>_FILE`, read once at boot by the service's config loader): global.secretFiles
-(e.g. a shared CACHE_URL with its auth token) under the service's own secretFiles.
+Secrets as files (`<NAME>_FILE`, read once at boot by the service's config loader): the service identity
+(its own Ed25519 key in Secret <name>-service-identity, the peers' JWKS in Secret diaspora-service-peers, both
+made by deploy/helm/service-identities.mjs) under global.secretFiles (e.g. a shared CACHE_URL with its auth
+token) under the service's own secretFiles.
 */}}
 {{- define "diaspora-service-lib.secretFiles" -}}
 {{- $global := .Values.global | default dict -}}
 {{- $files := dict -}}
+{{- $identity := .Values.serviceIdentity | default dict -}}
+{{- if $identity.enabled }}
+{{- $_ := set $files "SERVICE_PRIVATE_KEY" (dict "secret" (printf "%s-identity" (include "diaspora-service-lib.fullname" .)) "key" "private.pem") -}}
+{{- $_ := set $files "SERVICE_PEER_KEYS" (dict "secret" ($identity.peersSecret | default "diaspora-service-peers") "key" "jwks.json") -}}
+{{- end -}}
 {{- range $k, $v := (dig "secretFiles" dict $global) }}{{ $_ := set $files $k $v }}{{ end -}}
 {{- range $k, $v := (.Values.secretFiles | default dict) }}{{ $_ := set $files $k $v }}{{ end -}}
 {{- range $k, $v := $files }}{{ if kindIs "invalid" $v }}{{ $_ := unset $files $k }}{{ end }}{{ end -}}
@@ -149,9 +156,6 @@ capabilities:
 {{- define "diaspora-service-lib.podCommon" -}}
 {{- $global := .Values.global | default dict -}}
 automountServiceAccountToken: false
-{{- with .Values.serviceAccountName }}
-serviceAccountName: {{ . }}
-{{- end }}
 {{- with (.Values.imagePullSecrets | default (dig "imagePullSecrets" list $global)) }}
 imagePullSecrets:
   {{- toYaml . | nindent 2 }}

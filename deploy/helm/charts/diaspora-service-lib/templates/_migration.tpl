@@ -29,6 +29,13 @@ spec:
         app.kubernetes.io/name: {{ include "diaspora-service-lib.fullname" . }}-migrate
         app.kubernetes.io/instance: {{ .Release.Name }}
         app.kubernetes.io/component: migration
+      {{- $global := .Values.global | default dict }}
+      {{- if eq (dig "mesh" "none" $global) "linkerd" }}
+      annotations:
+        linkerd.io/inject: disabled   # a meshed Job never completes (the proxy keeps running)
+      {{- else if eq (dig "mesh" "none" $global) "istio" }}
+        sidecar.istio.io/inject: "false"
+      {{- end }}
     spec:
       restartPolicy: Never
       {{- include "diaspora-service-lib.podCommon" . | nindent 6 }}
@@ -74,7 +81,7 @@ stringData:
 
 {{/* Everything a service chart renders: `{{ include "diaspora-service-lib.all" . }}`. */}}
 {{- define "diaspora-service-lib.all" -}}
-{{- $parts := list "secret" "migrationJob" "deployment" "service" "hpa" "pdb" "serviceMonitor" -}}
+{{- $parts := list "serviceAccount" "secret" "migrationJob" "deployment" "service" "hpa" "pdb" "serviceMonitor" -}}
 {{- range $part := $parts }}
 {{- $out := include (printf "diaspora-service-lib.%s" $part) $ | trim }}
 {{- if $out }}

@@ -58,3 +58,67 @@ YAML block scalar indented under its key, the same result as hosts/gateway's ren
 {{- end -}}
 {{- join "\n" $lines -}}
 {{- end -}}
+
+{{/*
+The Kong config Kong runs: kong.yml as it is, or, with edge.enabled (staging, prod), with the edge settings
+applied — rate limits counted in Redis (ElastiCache) so replicas share them, every route HTTPS-only with a
+redirect (TLS ends at Kong: edge.tls), HSTS on every answer, bot detection and request-size limits per route.
+These plugins live here, not in kong/kong.yml, because the embedded dev gateway refuses plugins it does not
+implement (hosts/gateway/src/kong-config.ts).
+*/}}
+{{- define "gateway.runtimeConfig" -}}
+{{- if not .Values.edge.enabled -}}
+{{- include "gateway.kongConfig" . -}}
+{{- else -}}
+{{- $edge := .Values.edge -}}
+{{- $config := include "gateway.kongConfig" . | fromYaml -}}
+{{- if hasKey $config "Error" }}{{ fail (printf "gateway: kong.yml does not parse: %s" $config.Error) }}{{ end -}}
+{{- $redis := dict "host" (required "gateway.edge.rateLimitRedis.host (terraform output redis_primary_endpoint) is required with edge.enabled" $edge.rateLimitRedis.host) "port" (int $edge.rateLimitRedis.port) "ssl" $edge.rateLimitRedis.ssl "ssl_verify" $edge.rateLimitRedis.ssl "server_name" $edge.rateLimitRedis.host "database" 0 "timeout" 2000 -}}
+{{- if $edge.rateLimitRedis.authTokenSecret.name }}{{ $_ := set $redis "password" "{vault://env/redis-auth-token}" }}{{ end -}}
+{{- $routeNames := list -}}
+{{- $services := list -}}
+{{- range $service := $config.services }}
+{{- $routes := list -}}
+{{- range $route := $service.routes }}
+{{- $routeNames = append $routeNames $route.name -}}
+{{- $plugins := list -}}
+{{- range $plugin := $route.plugins | default list }}
+{{- if and (eq $plugin.name "request-size-limiting") (hasKey $edge.requestSize $route.name) }}{{ continue }}{{ end -}}
+{{- $plugins = append $plugins (include "gateway.edgePlugin" (dict "plugin" $plugin "redis" $redis) | fromYaml) -}}
+{{- end }}
+{{- with get $edge.requestSize $route.name }}
+{{- $plugins = append $plugins (dict "name" "request-size-limiting" "config" (dict "allowed_payload_size" (int .size) "size_unit" .unit "require_content_length" false)) -}}
+{{- end }}
+{{- if has $route.name $edge.botDetection.routes }}
+{{- $plugins = append $plugins (dict "name" "bot-detection" "config" (dict "allow" $edge.botDetection.allow "deny" $edge.botDetection.deny)) -}}
+{{- end }}
+{{- $route = merge (dict "plugins" $plugins "protocols" (list "https") "https_redirect_status_code" (int $edge.tls.redirectStatus)) (omit $route "plugins" "protocols") -}}
+{{- $routes = append $routes $route -}}
+{{- end }}
+{{- $services = append $services (set (deepCopy $service) "routes" $routes) -}}
+{{- end }}
+{{- range $name := concat (keys $edge.requestSize) $edge.botDetection.routes }}
+{{- if not (has $name $routeNames) }}{{ fail (printf "gateway.edge names route %q, which kong.yml does not have" $name) }}{{ end -}}
+{{- end }}
+{{- $global := list -}}
+{{- range $plugin := $config.plugins | default list }}
+{{- $global = append $global (include "gateway.edgePlugin" (dict "plugin" $plugin "redis" $redis) | fromYaml) -}}
+{{- end }}
+{{- $global = append $global (dict "name" "response-transformer" "config" (dict "add" (dict "headers" (list (printf "Strict-Transport-Security:%s" $edge.hsts))))) -}}
+{{- $_ := set $config "services" $services -}}
+{{- $_ := set $config "plugins" $global -}}
+{{- toYaml $config -}}
+{{- end -}}
+{{- end -}}
+
+{{/* A rate-limiting plugin counted in Redis instead of per node; any other plugin unchanged. */}}
+{{- define "gateway.edgePlugin" -}}
+{{- $plugin := deepCopy .plugin -}}
+{{- if eq $plugin.name "rate-limiting" }}
+{{- $config := omit ($plugin.config | default dict) "policy" "redis" -}}
+{{- $_ := set $config "policy" "redis" -}}
+{{- $_ := set $config "redis" .redis -}}
+{{- $_ := set $plugin "config" $config -}}
+{{- end }}
+{{- toYaml $plugin -}}
+{{- end -}}

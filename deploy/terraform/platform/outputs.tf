@@ -24,7 +24,7 @@ output "documentdb_secret_arn" {
 }
 
 output "opensearch_endpoint" {
-  description = "OpenSearch endpoint (ELASTICSEARCH_URL = https://<endpoint>), when search is enabled."
+  description = "OpenSearch endpoint (the search service's SEARCH_URL = https://<user>:<password>@<endpoint>), when search is enabled."
   value       = one(module.opensearch[*].endpoint)
 }
 
@@ -36,4 +36,19 @@ output "media_bucket" {
 output "ecr_repository_urls" {
   description = "Per service: ECR repository URL (global.image.registry is the part before /<name>-service)."
   value       = { for name, repo in aws_ecr_repository.service : name => repo.repository_url }
+}
+
+output "service_role_arns" {
+  description = "Per service: IRSA role for <name>.serviceAccount.annotations.eks.amazonaws.com/role-arn in the Helm values."
+  value       = { for name, role in aws_iam_role.service : name => role.arn }
+}
+
+output "storage_url" {
+  description = "STORAGE_URL of content and messaging (Helm values-<environment>.yaml): the media bucket with its region."
+  value       = "s3://${module.media.bucket_name}?region=${var.region}"
+}
+
+output "redis_primary_endpoint" {
+  description = "ElastiCache primary endpoint: Kong's redis rate-limiting host (gateway.kong.redis.host)."
+  value       = module.elasticache.primary_endpoint
 }
