@@ -1,9 +1,14 @@
-import { freshDatabase } from '@diaspora/testing';
+import { freshDatabase, testJwksUrl } from '@diaspora/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JwksKeySource, TokenVerifier } from '../../src/auth/verifier.js';
 import { Database } from '../../src/db/database.js';
 import { isUnavailableError } from '../../src/errors.js';
+import { Readiness } from '../../src/health.js';
+import { createHttpApp } from '../../src/http/app.js';
 import { toProblem } from '../../src/http/problem-handler.js';
+import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics.js';
 
 /**
  * A stuck database, made robustly: another session holds an ACCESS EXCLUSIVE lock on `stuck`, so PostgreSQL never
@@ -93,5 +98,29 @@ describe('bounded waits on a stuck database', () => {
     expect((error as { code?: string }).code).toBe('57014');
     expect(ms).toBeLessThan(3000);
     expect(toProblem(error).status).toBe(503);
+  });
+
+  it('a route reading a stuck table answers a 503 problem with Retry-After within seconds', async () => {
+    const db = stuckPool(2);
+    const app = await createHttpApp({
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      bodyLimit: 1024,
+      metrics: createMetrics('stuck'),
+      readiness: new Readiness({}),
+      verifier: new TokenVerifier(new JwksKeySource(await testJwksUrl()), { issuer: 'x', audience: 'y' }),
+      openapi: { title: 'Test', description: 'test', version: '1' },
+    });
+    app.get('/rows', async () => (await db.query('SELECT * FROM stuck')).rows);
+    try {
+      const started = performance.now();
+      const response = await app.inject({ url: '/rows' });
+      expect(performance.now() - started).toBeLessThan(3000);
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.headers['retry-after']).toBeDefined();
+      expect(response.body).not.toContain('stuck');
+    } finally {
+      await app.close();
+    }
   });
 });
