@@ -17,12 +17,14 @@ import { PostService } from './domain/posts.js';
 import { PostPresenter } from './domain/presenter.js';
 import { UserDataService } from './domain/user-data.js';
 import { contentConsumers } from './events/consumers.js';
+import { settingsConsumers } from './events/settings-consumers.js';
 import { moderationHandlers } from './grpc/handlers.js';
 import { feedRoutes } from './http/feed-routes.js';
 import { mediaRoutes } from './http/media-routes.js';
 import { postRoutes } from './http/post-routes.js';
 import { openContentStore } from './store/content-store/open.js';
 import { migrations } from './store/migrations.js';
+import { PlatformSettings } from './store/platform-settings.js';
 import { contentStores } from './store/stores.js';
 
 const HOUR = 3_600_000;
@@ -91,7 +93,15 @@ export const contentService = defineService({
       authors: (viewerId, ids) => users.authors(viewerId, ids),
       commentMaxChars: config.COMMENT_MAX_CHARS,
     });
-    const moderation = new ModerationService({ store, presenter, hideThreshold: config.REPORT_HIDE_THRESHOLD });
+    // Report threshold and sponsored items: what an admin set in the dashboard, else the configured values.
+    const platformSettings = new PlatformSettings(db);
+    const moderation = new ModerationService({
+      store,
+      presenter,
+      get hideThreshold() {
+        return platformSettings.current.reportThreshold ?? config.REPORT_HIDE_THRESHOLD;
+      },
+    });
     const memberReports = new MemberReports({
       exists: async (userId) => (await users.memberOf(userId)) !== null,
       publish: (data) => uow.run((scope) => scope.publish(MemberReported, data)),
@@ -101,7 +111,14 @@ export const contentService = defineService({
       timelines: new TimelineService({ store, uow, users, logger }),
       presenter,
       cursors,
-      sponsored: new SponsoredSource(config.SPONSORED_FEED),
+      sponsored: new SponsoredSource({
+        get every() {
+          return platformSettings.current.sponsoredFeed?.every ?? config.SPONSORED_FEED?.every ?? 8;
+        },
+        get items() {
+          return platformSettings.current.sponsoredFeed?.items ?? config.SPONSORED_FEED?.items ?? [];
+        },
+      }),
     });
     const eventsFeed = new EventsFeed({ cards: uow.read.cards, cursors });
     const privacy = new UserDataService({ uow, store, storage, logger });
@@ -120,12 +137,15 @@ export const contentService = defineService({
         await mediaRoutes(app, { storage, media, maxBytes: config.MEDIA_MAX_BYTES });
       },
       grpc: [implement(contentV1.ContentModeration, moderationHandlers(moderation), logger)],
-      consumers: contentConsumers({ db, uow, store, moderation }),
+      consumers: [...contentConsumers({ db, uow, store, moderation }), ...settingsConsumers(db, platformSettings)],
       userData: userData(uow, {
         export: (userId) => privacy.export(userId),
         erase: (scope, userId) => privacy.erase(scope, userId),
       }),
-      chores: [every('unattached media cleanup', HOUR, () => media.removeUnattached())],
+      chores: [
+        every('unattached media cleanup', HOUR, () => media.removeUnattached()),
+        every('platform settings refresh', 30_000, () => platformSettings.refresh()),
+      ],
       checks: { contentStore: () => store.ping(), storage: () => storage.ping() },
       async close() {
         userClient?.close();

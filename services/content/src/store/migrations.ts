@@ -157,4 +157,10 @@ export const migrations: Migration[] = [
       CREATE INDEX media_uploads_unattached ON media_uploads (created_at) WHERE post_id IS NULL;`,
     down: `DROP TABLE media_uploads, event_cards, timelines, timeline_owners, blocks, connections, follows, members;`,
   },
+  {
+    // Platform settings set in the admin dashboard and applied here (admin.settings.updated).
+    id: '0003_platform_settings',
+    up: 'CREATE TABLE platform_settings (name text PRIMARY KEY, value jsonb NOT NULL, updated_at timestamptz NOT NULL);',
+    down: 'DROP TABLE platform_settings;',
+  },
 ];
