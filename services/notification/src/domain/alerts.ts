@@ -24,11 +24,20 @@ export class Alerts {
     // Live frames trail the writes page by page: the inbox rows never wait for sockets (at most one announcement's
     // notifications are held, the fan-out's own size).
     let live: Promise<void> = Promise.resolve();
-    for await (const page of this.contacts.members({
-      country: event.country,
-      ...(national ? {} : { city: event.city }),
-      domains: [event.domain],
-    })) {
+    const pages = this.contacts
+      .members({
+        country: event.country,
+        ...(national ? {} : { city: event.city }),
+        domains: [event.domain],
+      })
+      [Symbol.asyncIterator]();
+    // The next page of members is fetched while this one is written.
+    let next = pages.next();
+    for (;;) {
+      const current = await next;
+      if (current.done) break;
+      next = pages.next();
+      const page = current.value;
       const recipients = page.filter((id) => id !== event.organizerId);
       const notifications = await this.uow.run(async (scope) => {
         const allowed = await scope.alerts.take(recipients, day, this.dailyCap);

@@ -125,7 +125,7 @@ export interface MemberStore {
 
 /** The per-member daily cap of new-event alerts. */
 export interface AlertQuota {
-  /** Of these members, those still under `cap` alerts on `day`; their count is taken. */
+  /** Of these members, those who got fewer than `cap` new-event alerts on `day` (UTC). */
   take(userIds: string[], day: string, cap: number): Promise<string[]>;
 }
 

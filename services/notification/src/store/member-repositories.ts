@@ -209,22 +209,24 @@ export class PgMemberStore implements MemberStore {
   async deleteFor(userId: string): Promise<void> {
     await this.db.query('DELETE FROM members WHERE user_id = $1', [userId]);
     await this.db.query('DELETE FROM consuls WHERE user_id = $1', [userId]);
-    await this.db.query('DELETE FROM alert_counts WHERE user_id = $1', [userId]);
   }
 }
 
 export class PgAlertQuota implements AlertQuota {
   constructor(private readonly db: Queryable) {}
 
+  /** Counted from the inbox itself (index on recipient and time): no counter rows to write per alert. */
   async take(userIds: string[], day: string, cap: number): Promise<string[]> {
     if (userIds.length === 0) return [];
-    const { rows } = await this.db.query<{ user_id: string }>(
-      `INSERT INTO alert_counts (user_id, day, count) SELECT unnest($1::text[]), $2::date, 1
-       ON CONFLICT (user_id, day) DO UPDATE SET count = alert_counts.count + 1 WHERE alert_counts.count < $3
-       RETURNING user_id`,
+    const { rows } = await this.db.query<{ recipient_id: string }>(
+      `SELECT recipient_id FROM notifications
+       WHERE recipient_id = ANY($1) AND type = 'new_event' AND created_at >= $2::date
+         AND created_at < $2::date + 1
+       GROUP BY recipient_id HAVING count(*) >= $3`,
       [userIds, day, cap],
     );
-    return rows.map((row) => row.user_id);
+    const full = new Set(rows.map((row) => row.recipient_id));
+    return userIds.filter((id) => !full.has(id));
   }
 }
 

@@ -77,15 +77,8 @@ export const migrations: Migration[] = [
         user_id text NOT NULL,
         PRIMARY KEY (country, city)
       );
-
-      CREATE TABLE alert_counts (
-        user_id text NOT NULL,
-        day date NOT NULL,
-        count integer NOT NULL,
-        PRIMARY KEY (user_id, day)
-      );
     `,
-    down: `DROP TABLE alert_counts, consuls, members, devices, preferences, deliveries, notifications;`,
+    down: `DROP TABLE consuls, members, devices, preferences, deliveries, notifications;`,
   },
   jobSchemaMigration('0002_jobs', JOB_SCHEMA, {
     [QUEUES.delivery]: { retryLimit: 9, retryDelaySeconds: 20 },

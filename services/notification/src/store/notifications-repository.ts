@@ -43,12 +43,13 @@ export class PgNotificationStore implements NotificationStore {
 
   async insertMany(list: NewNotification[]): Promise<NotificationRecord[]> {
     if (list.length === 0) return [];
-    // One statement for the whole fan-out: arrays in, rows out (INSERT … SELECT unnest).
-    const { rows } = await this.db.query<NotificationRow>(
+    // One statement for the whole fan-out: arrays in (INSERT … SELECT unnest), only the ids written and their time
+    // back (the rest is what was sent; a recipient who already had this dedup key is skipped).
+    const { rows } = await this.db.query<{ id: string; created_at: Date }>(
       `INSERT INTO notifications (id, recipient_id, type, dedup_key, title, body, data, in_app)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[],
                             $8::boolean[])
-       ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
+       ON CONFLICT DO NOTHING RETURNING id, created_at`,
       [
         list.map((n) => n.id),
         list.map((n) => n.recipientId),
@@ -60,7 +61,21 @@ export class PgNotificationStore implements NotificationStore {
         list.map((n) => n.inApp),
       ],
     );
-    return rows.map(toNotification);
+    const byId = new Map(list.map((n) => [n.id, n]));
+    return rows.map((row) => {
+      const n = byId.get(row.id)!;
+      return {
+        id: n.id,
+        recipientId: n.recipientId,
+        type: n.type,
+        title: n.title,
+        body: n.body,
+        data: n.data,
+        inApp: n.inApp,
+        readAt: null,
+        createdAt: row.created_at,
+      };
+    });
   }
 
   async unreadGroup(recipientId: string, groupKey: string): Promise<NotificationRecord | null> {
