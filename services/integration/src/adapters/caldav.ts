@@ -12,6 +12,7 @@ export interface CalDavCredentials {
 type Client = DAVClient;
 
 const CALENDAR_NAME = 'Diaspora';
+const SESSION_TIMEOUT_MS = 20_000;
 
 const isAuthFailure = (error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
@@ -25,6 +26,9 @@ async function login(credentials: CalDavCredentials): Promise<Client> {
       credentials: { username: credentials.username, password: credentials.password },
       authMethod: 'Basic',
       defaultAccountType: 'caldav',
+      // One deadline for the whole session (a login and a few writes): a server that never answers cannot hold a
+      // consumer or a request open.
+      fetchOptions: { signal: AbortSignal.timeout(SESSION_TIMEOUT_MS) },
     });
     await client.login();
     return client;

@@ -77,8 +77,12 @@ export class CalendarSync {
           'The calendar server refused this username and app-specific password.',
           'calendar-auth-failed',
         );
+      // The member named the server: one that cannot be reached or spoken to is their input to fix, not our outage.
       this.deps.logger.warn({ err: error, userId }, 'CalDAV connect failed');
-      throw problems.unavailable('The calendar server could not be reached; try again shortly.');
+      throw problems.badRequest(
+        'The calendar server could not be reached or is not a CalDAV server; check the address and try again.',
+        'calendar-unreachable',
+      );
     }
     const now = this.deps.clock();
     const existing = await this.deps.store.calendars.connection(userId, 'apple');

@@ -52,7 +52,8 @@ export async function calendarRoutes(app: HttpApp, deps: { calendars: CalendarSy
         summary: 'Connect Apple Calendar (CalDAV) with an app-specific password',
         description:
           'Checks the password against the server, finds or makes a "Diaspora" calendar, then pushes your upcoming ' +
-          'events. 400 `calendar-auth-failed` when the server refuses the password.',
+          'events. 400 `calendar-auth-failed` when the server refuses the password, `calendar-unreachable` when it ' +
+          'cannot be reached or does not speak CalDAV.',
         body: AppleBody,
         response: { 200: ConnectionView, ...problemResponses(400, 401, 503) },
       },

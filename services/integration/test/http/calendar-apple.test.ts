@@ -53,6 +53,14 @@ describe('calendar connections (API)', () => {
       payload: { username: 'me', appPassword: 'x', serverUrl: 'http://169.254.169.254/' },
     });
     expect(response.statusCode).toBe(400);
+    const unreachable = await ctx.app.inject({
+      method: 'PUT',
+      url: `${URL_BASE}/apple`,
+      headers: bearer(someone),
+      payload: { username: 'me', appPassword: 'x', serverUrl: 'http://127.0.0.1:9/' },
+    });
+    expect(unreachable.statusCode).toBe(400);
+    expect(unreachable.json().type).toContain('calendar-unreachable');
     const list = await ctx.app.inject({ url: URL_BASE, headers: bearer(someone) });
     expect(list.json()).toEqual({ connections: [] });
     expect(
