@@ -6,7 +6,7 @@ import { getMessaging, type Messaging } from 'firebase-admin/messaging';
 import { PushError, type PushMessage, type PushSender } from '../domain/ports.js';
 
 /** Local adapter: pushes land in the dev outbox (GET /dev/outbox in all-in-one), never on a phone. */
-export class LogPushSender implements PushSender {
+class LogPushSender implements PushSender {
   readonly kind = 'log' as const;
 
   constructor(private readonly options: { logger: Logger; outbox?: DevOutbox }) {}

@@ -8,7 +8,7 @@ import type { NotificationRecord } from './types.js';
 import type { UnsubscribeLinks } from './unsubscribe.js';
 
 /** Local hour at which anniversaries, welcomes and daily digests go out. */
-export const MORNING_HOUR = 9;
+const MORNING_HOUR = 9;
 
 const yearsBetween = (from: string, to: string) => Number(to.slice(0, 4)) - Number(from.slice(0, 4));
 

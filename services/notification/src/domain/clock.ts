@@ -1,7 +1,7 @@
 import type { QuietHours } from './types.js';
 
 /** Minutes since local midnight at `at` in `timeZone` (an unknown zone counts as UTC). */
-export function localMinutes(at: Date, timeZone: string): number {
+function localMinutes(at: Date, timeZone: string): number {
   let parts: Intl.DateTimeFormatPart[];
   try {
     parts = new Intl.DateTimeFormat('en-GB', {

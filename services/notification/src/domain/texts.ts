@@ -1,5 +1,5 @@
 /** The languages notification texts are written in; a member gets the first of their languages found here. */
-export const TEXT_LANGUAGES = ['en', 'fr'] as const;
+const TEXT_LANGUAGES = ['en', 'fr'] as const;
 export type TextLanguage = (typeof TEXT_LANGUAGES)[number];
 
 export function pickLanguage(languages: readonly string[]): TextLanguage {
@@ -157,10 +157,6 @@ export function render(key: TextKey, params: P, lang: TextLanguage): { title: st
   const wording = WORDINGS[key]?.[lang];
   if (!wording) throw new Error(`no wording for ${key}`);
   return { title: wording.title(params).slice(0, 200), body: wording.body(params).slice(0, 1000) };
-}
-
-export function hasWording(key: string): key is TextKey {
-  return key in WORDINGS;
 }
 
 const EMAIL_CHROME: Record<TextLanguage, { unsubscribe: (type: string) => string; open: string }> = {

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { NOTIFICATION_TYPES } from '../domain/types.js';
 
-export const NotificationView = Type.Object({
+const NotificationView = Type.Object({
   id: Type.String({ description: 'ntf_…' }),
   type: Type.Enum([...NOTIFICATION_TYPES]),
   title: Type.String(),

@@ -9,7 +9,7 @@ import { notificationStores } from '../../src/store/stores.js';
 import type { Harness } from '../fixtures.js';
 
 /** Contacts from memory: domain tests script languages, time zones and emails directly. */
-export function memoryContacts(contacts: Contact[] = []) {
+function memoryContacts(contacts: Contact[] = []) {
   const byId = new Map(contacts.map((contact) => [contact.userId, contact]));
   const api: Contacts & { byId: Map<string, Contact> } = {
     byId,
@@ -35,7 +35,7 @@ export const contact = (userId: string, overrides: Partial<Contact> = {}): Conta
 });
 
 /** A push provider that records sends and fails as scripted per token. */
-export class ScriptedPush implements PushSender {
+class ScriptedPush implements PushSender {
   readonly kind = 'log' as const;
   readonly sent: PushMessage[] = [];
   readonly failures = new Map<string, () => Error>();
