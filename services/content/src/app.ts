@@ -10,9 +10,9 @@ import { SponsoredSource } from './domain/feed/sponsored.js';
 import { TimelineService } from './domain/feed/timelines.js';
 import { InteractionService } from './domain/interactions.js';
 import { MediaLibrary } from './domain/media.js';
+import { LiveTextFilter } from './domain/moderation/live-text-filter.js';
 import { MemberReports } from './domain/moderation/member-reports.js';
 import { ModerationService } from './domain/moderation/service.js';
-import { TextFilter } from './domain/moderation/text-filter.js';
 import { PostService } from './domain/posts.js';
 import { PostPresenter } from './domain/presenter.js';
 import { UserDataService } from './domain/user-data.js';
@@ -57,7 +57,7 @@ export const contentService = defineService({
     const users = new UserDirectory(userClient, uow.read.community, logger, cacheMs);
 
     // Use cases.
-    const filter = new TextFilter({
+    const filter = new LiveTextFilter({
       holdScore: config.MODERATION_HOLD_SCORE,
       flagScore: config.MODERATION_FLAG_SCORE,
       ...(config.MODERATION_LEXICONS ? { lexicons: config.MODERATION_LEXICONS } : {}),
@@ -93,8 +93,8 @@ export const contentService = defineService({
       authors: (viewerId, ids) => users.authors(viewerId, ids),
       commentMaxChars: config.COMMENT_MAX_CHARS,
     });
-    // Report threshold and sponsored items: what an admin set in the dashboard, else the configured values.
-    const platformSettings = new PlatformSettings(db);
+    // Report threshold, sponsored items and word lists: what an admin set in the dashboard, else the configured values.
+    const platformSettings = new PlatformSettings(db, (current) => filter.apply(current.wordLists ?? {}));
     const moderation = new ModerationService({
       store,
       presenter,

@@ -5,9 +5,10 @@ import type { SponsoredItem } from '../domain/feed/sponsored.js';
 export interface AppliedSettings {
   reportThreshold?: number;
   sponsoredFeed?: { every: number; items: SponsoredItem[] };
+  wordLists?: Record<string, string[]>;
 }
 
-const NAMES = ['reportThreshold', 'sponsoredFeed'] as const;
+const NAMES = ['reportThreshold', 'sponsoredFeed', 'wordLists'] as const;
 
 /**
  * Settings set in the admin dashboard (admin.settings.updated) and applied here, kept in this service's database.
@@ -17,7 +18,11 @@ const NAMES = ['reportThreshold', 'sponsoredFeed'] as const;
 export class PlatformSettings {
   current: AppliedSettings = {};
 
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    /** Told the values after each refresh (the text filter rebuilds on new word lists). */
+    private readonly onRefresh: (current: AppliedSettings) => void = () => {},
+  ) {}
 
   /** Reads the stored values (through `q`: a consumer's transaction sees its own write). */
   async refresh(q: Queryable = this.db): Promise<void> {
@@ -26,6 +31,7 @@ export class PlatformSettings {
       [NAMES],
     );
     this.current = Object.fromEntries(rows.map((row) => [row.name, row.value])) as AppliedSettings;
+    this.onRefresh(this.current);
   }
 
   /** Stores the admin's values unless a later change is already stored (events may arrive out of order). */

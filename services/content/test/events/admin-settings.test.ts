@@ -19,7 +19,7 @@ const settings = (at: string, changed: string[]): EventData<typeof AdminSettings
     freeMessagingDailyQuota: 50,
     consulYearlyQuota: 4,
     reportThreshold: 1,
-    wordLists: {},
+    wordLists: { fr: ['arnaque'] },
     sponsoredFeed: { every: 2, items: [{ id: 'ad-admin', title: 'Diaspora bank', url: 'https://bank.example' }] },
   },
   changed,
@@ -28,11 +28,11 @@ const settings = (at: string, changed: string[]): EventData<typeof AdminSettings
 });
 
 describe('platform settings from the admin dashboard', () => {
-  it('hides content at the report threshold an admin set, and shows the sponsored items they listed', async () => {
+  it("hides content at the admin's report threshold, shows their sponsored items, holds their listed words", async () => {
     await publish(
       ctx.service,
       AdminSettingsUpdated,
-      settings(new Date().toISOString(), ['reportThreshold', 'sponsoredFeed']),
+      settings(new Date().toISOString(), ['reportThreshold', 'sponsoredFeed', 'wordLists']),
       {
         source: 'admin',
       },
@@ -51,6 +51,13 @@ describe('platform settings from the admin dashboard', () => {
         .statusCode,
     ).toBe(201);
     expect((await call('GET', `/api/v1/content/posts/${post.id}`, reader)).statusCode).toBe(404);
+
+    const scam = await call('POST', '/api/v1/content/posts', author, {
+      text: 'Une belle arnaque en vue',
+      language: 'fr',
+      visibility: 'public',
+    });
+    expect(scam.json()).toMatchObject({ moderationState: 'held' });
 
     for (const text of ['one', 'two', 'three'])
       await call('POST', '/api/v1/content/posts', author, { text: `Post ${text}`, visibility: 'public' });
