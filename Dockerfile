@@ -4,7 +4,8 @@
 # The runtime keeps the repo layout (services/<name>/dist, packages/*/dist, proto/) because the kit's gRPC runtime
 # resolves the .proto files at ../../../../proto from packages/service-kit/dist/grpc/, and the K8s Job runs
 # `node services/<name>/dist/main.js migrate up`.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS (20 reached end of life in April 2026); the CI test matrix still covers 20 and 22.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
 ENV TURBO_TELEMETRY_DISABLED=1 \

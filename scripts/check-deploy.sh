@@ -182,7 +182,7 @@ if command -v terraform >/dev/null 2>&1; then
   say "terraform fmt: ok"
   # validate needs the providers: here only where their registry (or a provider mirror) is reachable.
   tfdata="$WORK/terraform"
-  if TF_DATA_DIR="$tfdata" terraform -chdir="$ROOT/deploy/terraform/platform" init -backend=false -input=false \
+  if TF_DATA_DIR="$tfdata" terraform -chdir="$ROOT/deploy/terraform/platform" init -backend=false -input=false -no-color \
     >"$WORK/tf-init.log" 2>&1; then
     TF_DATA_DIR="$tfdata" terraform -chdir="$ROOT/deploy/terraform/platform" validate -no-color ||
       die "terraform validate failed"
