@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JwksKeySource, TokenVerifier } from '../../src/auth/verifier.js';
 import { Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrations.js';
 import { isUnavailableError } from '../../src/errors.js';
 import { Readiness } from '../../src/health.js';
 import { createHttpApp } from '../../src/http/app.js';
@@ -122,5 +123,14 @@ describe('bounded waits on a stuck database', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('migrations are not held to request-sized bounds (a long schema change, waiting for another replica)', async () => {
+    const db = new Database(await freshDatabase(), { max: 2, statementTimeoutMs: 200, queryTimeoutMs: 300 });
+    open.push(db);
+    const slow = { id: '0001_slow', up: 'SELECT pg_sleep(0.6); CREATE TABLE slow (id int)', down: 'DROP TABLE slow' };
+    expect(await migrate(db, { service: 'slowpoke', migrations: [slow] })).toEqual(['0001_slow']);
+    // The pool's own bounds still hold for everything else.
+    await expect(db.query('SELECT pg_sleep(0.6)')).rejects.toThrow();
   });
 });
