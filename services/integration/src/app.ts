@@ -114,6 +114,7 @@ export const integrationService = defineService({
       publish,
       clock: () => new Date(),
       disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
+      perTargetConcurrency: config.WEBHOOK_PER_TARGET_CONCURRENCY,
     });
     const contacts = new ContactDiscovery(new UserContactMatcher(userClient));
     const eventDirectory = new GrpcEventDirectory(eventClient, logger, config.PUBLIC_BASE_URL);

@@ -17,6 +17,8 @@ export const integrationConfig = {
   WEBHOOK_DISABLE_AFTER_FAILURES: Type.Integer({ default: 8, minimum: 1 }),
   /** Concurrent webhook attempts in one instance; a slow target occupies one of them, for its timeout at most. */
   WEBHOOK_CONCURRENCY: Type.Integer({ default: 8, minimum: 1, maximum: 64 }),
+  /** Attempts at once to one subscription per instance; the rest wait their turn (fairness between targets). */
+  WEBHOOK_PER_TARGET_CONCURRENCY: Type.Integer({ default: 2, minimum: 1, maximum: 64 }),
   WEBHOOK_LOG_RETENTION_DAYS: Type.Integer({ default: 30, minimum: 1 }),
   JOB_POLL_SECONDS: Type.Number({ default: 1, minimum: 0.5 }),
   /** Where Apple Calendar members connect when they name no server (iCloud); any CalDAV server works. */

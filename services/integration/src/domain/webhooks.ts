@@ -10,6 +10,7 @@ import { validateSubjectPatterns, wants } from './subjects.js';
 /** Seconds to wait before each retry (Standard Webhooks' usual schedule): the last one lands ~27 h after the event. */
 export const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
 export const ATTEMPT_QUEUE = 'webhook_attempt';
+const DEFER_MS = 2000;
 
 export interface AttemptJob {
   deliveryId: string;
@@ -74,8 +75,12 @@ export class Webhooks {
       clock: Clock;
       /** Failed attempts in a row (with no success since the failing delivery) that disable a subscription. */
       disableAfterFailures: number;
+      /** Attempts at once to one subscription in this instance; more wait, so a slow target keeps to its share. */
+      perTargetConcurrency: number;
     },
   ) {}
+
+  private readonly inFlight = new Map<string, number>();
 
   async subscribe(createdBy: string, input: { url: string; events: string[] }) {
     const events = validateSubjectPatterns(input.events);
@@ -171,6 +176,30 @@ export class Webhooks {
       );
       return;
     }
+    const busy = this.inFlight.get(subscription.id) ?? 0;
+    if (busy >= this.deps.perTargetConcurrency) {
+      // Not an attempt: the same attempt is planned again shortly, leaving the worker loops to other targets.
+      const later = new Date(started.getTime() + DEFER_MS);
+      await this.plan(
+        delivery.id,
+        job.attempt,
+        later,
+        `deferred-${started.getTime()}-${randomBytes(3).toString('hex')}`,
+      );
+      return;
+    }
+    this.inFlight.set(subscription.id, busy + 1);
+    try {
+      await this.send(delivery, subscription, job, started);
+    } finally {
+      const left = (this.inFlight.get(subscription.id) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(subscription.id, left);
+      else this.inFlight.delete(subscription.id);
+    }
+  }
+
+  private async send(delivery: Delivery, subscription: WebhookSubscription, job: AttemptJob, started: Date) {
+    const { store, clock } = this.deps;
     const secret = this.deps.vault.open(subscription.secret);
     const headers = {
       'content-type': 'application/json',

@@ -1,6 +1,6 @@
 import { WebhookDisabled } from '@diaspora/events';
 import { Database, kitMigrations, migrate } from '@diaspora/service-kit';
-import { freshDatabase } from '@diaspora/testing';
+import { freshDatabase, until } from '@diaspora/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvelopeVault } from '../../src/adapters/vault.js';
@@ -40,7 +40,9 @@ describe('webhook retries on a controlled clock', () => {
   });
   afterAll(async () => db?.close());
 
+  let gate: Promise<void> | undefined;
   const setup = async (disableAfterFailures = 8) => {
+    gate = undefined;
     for (const subscription of await store.webhooks.list()) await store.webhooks.delete(subscription.id);
     now = new Date('2026-03-01T10:00:00Z');
     jobs = new ManualJobs();
@@ -54,6 +56,7 @@ describe('webhook retries on a controlled clock', () => {
       sender: {
         send: async (request) => {
           sent.push(request);
+          if (gate && request.url.includes('slow')) await gate;
           return answers.shift() ?? { outcome: 'http-500', statusCode: 500, durationMs: 3 };
         },
       },
@@ -61,6 +64,7 @@ describe('webhook retries on a controlled clock', () => {
       publish: async (definition, data) => void published.push({ subject: definition.subject, data }),
       clock: () => now,
       disableAfterFailures,
+      perTargetConcurrency: 2,
     });
   };
 
@@ -166,5 +170,67 @@ describe('webhook retries on a controlled clock', () => {
     await webhooks.remove(id);
     await runNext();
     expect(await store.deliveries.get(delivery!.id)).toBeUndefined();
+  });
+});
+
+describe('fairness between targets', () => {
+  it('a slow target gets at most its share of attempts at once; the others go on meanwhile', async () => {
+    const db = new Database(await freshDatabase());
+    await migrate(db, { service: 'integration', migrations: [...kitMigrations, ...migrations] });
+    const store = new PostgresIntegrationStore(db);
+    const jobs = new ManualJobs();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const sent: string[] = [];
+    const webhooks = new Webhooks({
+      store,
+      vault: new EnvelopeVault('f'.repeat(40)),
+      policy: { assertAllowed: async () => {} },
+      sender: {
+        send: async (request) => {
+          sent.push(request.url);
+          if (request.url.includes('slow')) await gate;
+          return { outcome: 'ok', statusCode: 200, durationMs: 1 };
+        },
+      },
+      jobs,
+      publish: async () => {},
+      clock: () => new Date(),
+      disableAfterFailures: 8,
+      perTargetConcurrency: 2,
+    });
+    await webhooks.subscribe('usr_admin', { url: 'https://slow.example/hook', events: ['users.user.verified'] });
+    const envelope = (id: string) => ({
+      id,
+      subject: 'users.user.verified',
+      v: 1,
+      occurredAt: '',
+      source: 'user',
+      data: {},
+    });
+    for (const id of ['evt_a', 'evt_b', 'evt_c']) await webhooks.fanOut(envelope(id));
+    const slowJobs = jobs.planned.splice(0);
+    const running = slowJobs.slice(0, 2).map((job) => webhooks.attempt(job.data));
+    await until(() => sent.length === 2, { what: 'two attempts in flight' });
+    await webhooks.attempt(slowJobs[2]!.data); // a third at once: deferred, not attempted
+    expect(sent).toHaveLength(2);
+    expect(jobs.planned).toEqual([
+      expect.objectContaining({ data: slowJobs[2]!.data, key: expect.stringContaining('deferred') }),
+    ]);
+    jobs.planned.splice(0);
+
+    const { id: fastId } = await webhooks.subscribe('usr_admin', {
+      url: 'https://fast.example/hook',
+      events: ['users.user.registered'],
+    });
+    await webhooks.fanOut({ ...envelope('evt_fast'), subject: 'users.user.registered' });
+    await webhooks.attempt(jobs.planned.shift()!.data);
+    expect((await webhooks.deliveries(fastId, 10)).items[0]).toMatchObject({ status: 'succeeded' });
+
+    release();
+    await Promise.all(running);
+    await webhooks.attempt(slowJobs[2]!.data); // its turn now
+    expect(sent.filter((url) => url.includes('slow'))).toHaveLength(3);
+    await db.close();
   });
 });
