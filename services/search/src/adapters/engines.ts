@@ -11,20 +11,24 @@ interface EngineConfig {
   SEARCH_INDEX: string;
 }
 
+/** _bulk takes newline-delimited JSON: each client serializes `bulkBody` (an array of lines) that way. */
+const payload = (path: string, body: object | undefined) =>
+  body === undefined ? {} : path.endsWith('/_bulk') ? { bulkBody: body as object[] } : { body };
+
 /** A client error carries the engine's status and body; anything else (connection refused…) is thrown on. */
 function statusOf(error: unknown): { status: number; body: unknown } | null {
   const meta = (error as { meta?: { statusCode?: number; body?: unknown } }).meta;
   return meta?.statusCode ? { status: meta.statusCode, body: meta.body } : null;
 }
 
-export function openSearchRest(url: string): { rest: Rest; close: () => Promise<void> } {
+function openSearchRest(url: string): { rest: Rest; close: () => Promise<void> } {
   const client = new OpenSearchClient({ node: url, requestTimeout: 10_000, maxRetries: 1 });
   const rest: Rest = async (method, path, body, querystring) => {
     try {
       const response = await client.transport.request({
         method,
         path,
-        ...(body ? { body } : {}),
+        ...payload(path, body),
         ...(querystring ? { querystring } : {}),
       });
       return { status: response.statusCode ?? 200, body: response.body };
@@ -37,12 +41,12 @@ export function openSearchRest(url: string): { rest: Rest; close: () => Promise<
   return { rest, close: () => client.close() };
 }
 
-export function elasticsearchRest(url: string): { rest: Rest; close: () => Promise<void> } {
+function elasticsearchRest(url: string): { rest: Rest; close: () => Promise<void> } {
   const client = new ElasticClient({ node: url, requestTimeout: 10_000, maxRetries: 1 });
   const rest: Rest = async (method, path, body, querystring) => {
     try {
       const response = await client.transport.request(
-        { method, path, ...(body ? { body } : {}), ...(querystring ? { querystring } : {}) },
+        { method, path, ...payload(path, body), ...(querystring ? { querystring } : {}) },
         { meta: true },
       );
       return { status: response.statusCode ?? 200, body: response.body };

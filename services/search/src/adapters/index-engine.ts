@@ -12,7 +12,7 @@ export type Rest = (
 ) => Promise<{ status: number; body: unknown }>;
 
 /** An engine answered something unexpected; the message stays in the logs (the searcher answers 503). */
-export class EngineError extends Error {
+class EngineError extends Error {
   override name = 'EngineError';
 }
 
@@ -118,6 +118,69 @@ export class IndexEngine implements SearchEngine {
       const view = hit._source.view as { displayName?: string; title?: string };
       return { type: hit._source.type as Suggestion['type'], id: hit._id, text: view.displayName ?? view.title ?? '' };
     });
+  }
+
+  /** The concrete index the alias points at (null before `prepare`). */
+  async currentIndex(): Promise<string | null> {
+    const { status, body } = await this.rest('GET', `/_alias/${this.alias}`);
+    if (status === 404) return null;
+    if (status >= 300) throw new EngineError(`reading alias ${this.alias} answered ${status}`);
+    return Object.keys(body as object)[0] ?? null;
+  }
+
+  /** Writes and removals in one request, each with its external version; stale ones (409) are skipped. */
+  async bulk(
+    index: string,
+    operations: Array<{ put: SearchDocument; revision: number } | { remove: string; revision: number }>,
+  ) {
+    if (!operations.length) return;
+    const lines = operations.flatMap((operation) =>
+      'put' in operation
+        ? [
+            {
+              index: {
+                _index: index,
+                _id: operation.put.id,
+                version: operation.revision,
+                version_type: 'external_gte',
+              },
+            },
+            indexSource(operation.put),
+          ]
+        : [
+            {
+              delete: {
+                _index: index,
+                _id: operation.remove,
+                version: operation.revision,
+                version_type: 'external_gte',
+              },
+            },
+          ],
+    );
+    const body = (await this.call('POST', '/_bulk', lines)) as {
+      items: Array<Record<string, { status: number; error?: unknown }>>;
+    };
+    const failed = body.items
+      .map((item) => Object.values(item)[0])
+      .filter((r) => r && r.status >= 300 && r.status !== 404 && r.status !== 409);
+    if (failed.length)
+      throw new EngineError(`bulk write: ${failed.length} failed, first: ${JSON.stringify(failed[0]).slice(0, 300)}`);
+  }
+
+  /** Points the alias at `to` instead of `from` in one atomic step (searches never see neither or both). */
+  async swapAlias(from: string | null, to: string): Promise<void> {
+    await this.call('POST', '/_aliases', {
+      actions: [
+        ...(from ? [{ remove: { index: from, alias: this.alias } }] : []),
+        { add: { index: to, alias: this.alias } },
+      ],
+    });
+  }
+
+  async deleteIndex(index: string): Promise<void> {
+    const { status } = await this.rest('DELETE', `/${index}`);
+    if (status >= 300 && status !== 404) throw new EngineError(`deleting ${index} answered ${status}`);
   }
 
   /** Makes every write so far searchable now (the indexer calls it once per burst of writes of a type). */

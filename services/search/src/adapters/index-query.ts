@@ -128,7 +128,7 @@ function audienceFilter(scope: SearchScope) {
   return { bool: { should, minimum_should_match: 1 } };
 }
 
-export function filtersOf(query: SearchQuery, scope: SearchScope): object[] {
+function filtersOf(query: SearchQuery, scope: SearchScope): object[] {
   const filter: object[] = [{ terms: { type: query.types } }, audienceFilter(scope)];
   if (query.country) filter.push({ term: { country: query.country } });
   if (query.city) filter.push({ term: { cityKey: fold(query.city) } });

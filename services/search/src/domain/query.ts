@@ -1,12 +1,12 @@
 import { type FieldError, Problem, problems } from '@diaspora/service-kit';
 
 /** The three kinds of document the service indexes, as clients name them in `type=`. */
-export const DOC_TYPES = ['users', 'events', 'posts'] as const;
+const DOC_TYPES = ['users', 'events', 'posts'] as const;
 export type DocType = (typeof DOC_TYPES)[number];
 
 /** Facets every answer counts (over all matches, not the page): `{facet: {value: count}}`. */
 export const FACETS = ['type', 'country', 'city', 'domain', 'tags'] as const;
-export type Facet = (typeof FACETS)[number];
+type Facet = (typeof FACETS)[number];
 export type FacetCounts = Partial<Record<Facet, Record<string, number>>>;
 
 export const LIMITS = {
@@ -67,7 +67,7 @@ export function fold(text: string): string {
  * The words of free text: letters and digits only, so engine syntax (`*:* OR "`, quotes, brackets, `-`, `~`) is
  * just separators — every query is a literal search of its words, whatever the characters.
  */
-export function wordsOf(text: string): string[] {
+function wordsOf(text: string): string[] {
   const words = fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
   return [...new Set(words)].slice(0, LIMITS.maxWords);
 }
@@ -168,7 +168,7 @@ export function parseSuggest(raw: { q?: string; limit?: string | number }): { pr
 }
 
 /** The problem type a client shows as "premium feature" (with an upgrade prompt). */
-export const PREMIUM_PROBLEM_TYPE = 'premium-feature';
+const PREMIUM_PROBLEM_TYPE = 'premium-feature';
 
 /**
  * Advanced filters are premium: several domains, a radius over 50 km, and people by origin and city together

@@ -4,7 +4,7 @@ import type { Applied, DocumentStore } from '../domain/ports.js';
 import { type DocType, fold } from '../domain/query.js';
 
 /** The text search configuration of a document's language: stemmed in English and French, plain words otherwise. */
-export function textConfig(language: string | undefined): 'english' | 'french' | 'simple' {
+function textConfig(language: string | undefined): 'english' | 'french' | 'simple' {
   const base = language?.toLowerCase().split('-')[0];
   return base === 'en' ? 'english' : base === 'fr' ? 'french' : 'simple';
 }

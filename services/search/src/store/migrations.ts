@@ -83,4 +83,19 @@ export const migrations: Migration[] = [
       DROP SEQUENCE search_revisions;
     `,
   },
+  {
+    id: '0002_search_reindex',
+    up: `
+      -- A reindex in progress (one per alias): where its copy stands, so an interrupted run resumes there.
+      CREATE TABLE search_reindex (
+        alias text PRIMARY KEY,
+        source_index text NOT NULL,
+        target_index text NOT NULL,
+        after_id text NOT NULL DEFAULT '',
+        from_revision bigint NOT NULL,
+        started_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+    down: 'DROP TABLE search_reindex;',
+  },
 ];

@@ -4,7 +4,7 @@ import { FACETS, type FacetCounts, fold, type SearchQuery } from '../domain/quer
 import { RELEVANCE } from '../domain/relevance.js';
 
 /** Query words of this length or more also match indexed words one edit (insert, delete, change) away. */
-export const TYPO_MIN_LENGTH = 5;
+const TYPO_MIN_LENGTH = 5;
 const FACET_SIZE = 20;
 
 /**

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliver, event, member, post, type SearchTestService, startSearchService, tokenFor } from '../fixtures.js';
 
 /** A made-up word of `length` letters, unique to one test, so tests sharing an index never see each other. */
-export const word = (length = 9) =>
+const word = (length = 9) =>
   Array.from(randomBytes(length), (byte) => 'abcdefghijklmnopqrstuvwxyz'[byte % 26]).join('');
 
 interface Page {
