@@ -30,13 +30,16 @@ interface ProtoModule {
 const load = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(ROOT, path)).href)) as T;
 
 const memberId = (i: number) => `usr_${String(i).padStart(26, '0')}`;
+const ONLINE_EVERY = 20;
+const isOnline = (id: string) => Number(id.slice(4)) % ONLINE_EVERY === 0;
+const ONLINE = Math.floor(MEMBERS / ONLINE_EVERY);
 
 /**
  * Stand-ins for the user service (ListMemberIds pages over MEMBERS ids, GetContactInfo) and messaging
  * (PushNotification, which records when each frame arrived), over real gRPC.
  */
 async function startPeers(proto: ProtoModule) {
-  const frames = { count: 0, lastAt: 0 };
+  const frames = { count: 0, offline: 0, lastAt: 0 };
   const server = new GrpcServer([
     proto.implement(
       proto.userV1.UserService,
@@ -68,12 +71,16 @@ async function startPeers(proto: ProtoModule) {
     proto.implement(
       proto.messagingV1.MessagingRealtime,
       {
-        pushNotification: async () => {
+        pushNotification: async (request: { userId: string }) => {
+          if (!isOnline(request.userId)) frames.offline++;
           frames.count++;
           frames.lastAt = performance.now();
           return { online: true };
         },
-        getPresence: async () => ({ onlineUserIds: [] }),
+        // One member in twenty has a chat socket open.
+        getPresence: async (request: { userIds: string[] }) => ({
+          onlineUserIds: request.userIds.filter(isOnline),
+        }),
       },
       silent,
     ),
@@ -182,7 +189,7 @@ async function run(): Promise<void> {
       const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications`);
       progress('notifications written', rows[0]!.n, MEMBERS);
       if (rows[0]!.n >= MEMBERS && !writtenAt) writtenAt = performance.now();
-      if (writtenAt && peers.frames.count >= MEMBERS) break;
+      if (writtenAt && peers.frames.count >= ONLINE) break;
       if (performance.now() - started > 600_000) throw new Error('the fan-out did not finish in 10 minutes');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -207,6 +214,8 @@ async function run(): Promise<void> {
         bare_per_s: rate(bareMs),
         ratio: serviceMs / bareMs,
         last_frame_ms: lastFrameMs,
+        online: ONLINE,
+        frames_to_offline: peers.frames.offline,
       },
     );
   } finally {
