@@ -54,6 +54,10 @@ export function testPlatform(name: string, options: { services?: string[]; env?:
     get gatewayUrl() {
       return current().gatewayUrl;
     },
+    /** The hosted services and where they listen. */
+    get services() {
+      return current().services;
+    },
     /** One JSON call through the gateway, with a bearer token when given. */
     async api(method: string, path: string, body?: unknown, token?: string): Promise<GatewayAnswer> {
       const response = await fetch(`${current().gatewayUrl}${path}`, {

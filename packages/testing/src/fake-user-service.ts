@@ -16,6 +16,8 @@ export type FakeUser = userV1.User & {
   status?: 'active' | 'suspended';
   suspensionReason?: string;
   suspendedUntil?: string;
+  /** Appointments GetRoles answers (ambassador of a country, consul of a city); none by default. */
+  assignments?: userV1.RoleAssignment[];
 };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -47,6 +49,7 @@ export async function startFakeUserService(
     status: _s,
     suspensionReason: _r,
     suspendedUntil: _u,
+    assignments: _a,
     ...user
   }: FakeUser): userV1.User => user;
   const emailOf = (user: FakeUser) => user.email ?? `${user.id}@example.test`;
@@ -78,7 +81,7 @@ export async function startFakeUserService(
     }),
     getRoles: async (request) => {
       const user = find(request.userId);
-      return { roles: user.roles, assignments: [], tier: user.tier };
+      return { roles: user.roles, assignments: user.assignments ?? [], tier: user.tier };
     },
     isFollowing: async (request) => ({
       following: find(request.followerId).following?.includes(request.followeeId) ?? false,

@@ -28,7 +28,13 @@ export function member(
     residenceCity: 'Paris',
     languages: ['fr', 'en'],
     domains: [],
-    roles: ['regular'],
+    // The user service holds the appointments the token claims (moderation asks it, see LiveRoles).
+    roles: (claims.roles ?? ['regular']) as FakeUser['roles'],
+    assignments: (claims.roles ?? []).flatMap((role) =>
+      role === 'ambassador' || role === 'consul'
+        ? [{ role, country: claims.country ?? '', city: role === 'consul' ? (claims.city ?? '') : '' }]
+        : [],
+    ),
     tier: claims.tier ?? 'free',
     createdAt: new Date().toISOString(),
     followers: [],

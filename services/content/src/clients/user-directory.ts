@@ -1,5 +1,5 @@
 import type { userV1 } from '@diaspora/proto';
-import type { AccessClaims, Logger } from '@diaspora/service-kit';
+import { type AccessClaims, LiveRoles, type Logger, MemoryCache } from '@diaspora/service-kit';
 import type { Viewer } from '../domain/model.js';
 import type { AuthorView, CommunityStore, MemberRecord } from '../domain/ports.js';
 
@@ -16,13 +16,20 @@ const GRAPH_MAX = 5000;
 export class UserDirectory {
   private readonly authorCache = new Map<string, { view: AuthorView; expires: number }>();
   private readonly memberCache = new Map<string, { member: MemberRecord | null; expires: number }>();
+  /** Current roles per member, asked of the user service and kept 10 s (revoked tokens are denied by the kit). */
+  private readonly roles: LiveRoles | undefined;
 
   constructor(
     private readonly client: userV1.UserServiceClient | undefined,
     private readonly community: CommunityStore,
     private readonly logger: Logger,
     private readonly cacheMs: number,
-  ) {}
+  ) {
+    const users = this.client;
+    this.roles = users
+      ? new LiveRoles((userId) => users.getRoles({ userId }), new MemoryCache(10_000), 10_000)
+      : undefined;
+  }
 
   /** The reader: tier from the token, communities from the read model (or the user service when missing). */
   async viewer(claims: AccessClaims): Promise<Viewer> {
@@ -55,6 +62,11 @@ export class UserDirectory {
         ? { residenceCity: member?.residenceCity ?? claims.city }
         : {}),
     };
+  }
+
+  /** Without a user service (standalone runs) the token's roles stand; the kit's deny-list still applies. */
+  confirmRoles(claims: AccessClaims): Promise<AccessClaims> {
+    return this.roles ? this.roles.confirm(claims) : Promise.resolve(claims);
   }
 
   /** The author's community when writing (kept on the post): same sources as `viewer`. */

@@ -164,6 +164,8 @@ export interface ContentStore {
 /** Who is reading: tier from the token, communities from the read model (or the user service). */
 export interface ViewerDirectory {
   viewer(claims: AccessClaims): Promise<Viewer>;
+  /** The claims with the roles and appointment scope the user service holds now (moderation asks before acting). */
+  confirmRoles(claims: AccessClaims): Promise<AccessClaims>;
 }
 
 /** An author's name and avatar as a given viewer may see them. */

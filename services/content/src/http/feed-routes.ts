@@ -126,7 +126,7 @@ export async function feedRoutes(
     async (request) => {
       const { state, targetType, limit = 20, cursor } = request.query;
       const before = cursor ? cursors.decode(cursor, `queue:${callerOf(request).sub}`, isItemId) : undefined;
-      const page = await moderation.queue(moderatorFromClaims(callerOf(request)), {
+      const page = await moderation.queue(moderatorFromClaims(await users.confirmRoles(callerOf(request))), {
         ...(state ? { states: [state] } : {}),
         ...(targetType ? { targetType } : {}),
         page: { ...(before ? { before } : {}), limit },
@@ -152,7 +152,7 @@ export async function feedRoutes(
     },
     async (request) => {
       const { action, targetType, targetId, reason } = request.body;
-      const moderator = moderatorFromClaims(callerOf(request));
+      const moderator = moderatorFromClaims(await users.confirmRoles(callerOf(request)));
       return action === 'takedown'
         ? moderation.takeDown(moderator, targetType, targetId, reason)
         : moderation.restore(moderator, targetType, targetId, reason);
