@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the deployment files without a cluster, a cloud account or a Docker engine:
-#   - the gateway chart's copy of kong/kong.yml and the umbrella's copy of proto/access.yaml are current
+#   - the gateway chart's copy of kong/kong.yml is current
 #   - every chart lints (--strict) and the umbrella renders for dev, staging and prod
 #   - every rendered manifest validates strictly (kubeconform) against the Kubernetes schemas of the PyPI package
 #     kubernetes-validate and, for ServiceMonitor/PrometheusRule, the CRD schemas in deploy/schemas/crds
@@ -76,7 +76,7 @@ say "kubeconform: $KUBECONFORM ($("$KUBECONFORM" -v 2>/dev/null || echo unknown)
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-# --- kong.yml and access.yaml copies --------------------------------------------------------------------------
+# --- kong.yml copy -------------------------------------------------------------------------------------------
 "$CHARTS/sync-kong-config.sh" --check
 
 # A throwaway keypair: the gateway chart refuses to render without a public key.
@@ -86,7 +86,7 @@ const { writeFileSync } = require("node:fs");
 const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" } });
 writeFileSync(process.argv[1], publicKey);
 ' "$WORK/jwt-public.pem"
-KEY_ARGS=(--set-file "gateway.jwtPublicKey=$WORK/jwt-public.pem")
+KEY_ARGS=(--set-file "gateway.jwtPublicKey=$WORK/jwt-public.pem" --set-file "networkPolicy.grpcAccess=$ROOT/proto/access.yaml")
 
 # --- dependencies (file:// only, offline): leaf charts first, the umbrella packs them ------------------------
 for chart in "$CHARTS"/charts/*/; do
@@ -122,6 +122,17 @@ for env in "${ENVS[@]}"; do
   node "$CHARTS/check-consistency.mjs" "$env" "$out" "$ROOT/deploy/terraform/envs/$env.tfvars" ||
     die "values-$env.yaml: inconsistent (see above)"
 done
+# The checker itself: a prod render missing the SendGrid key must fail it; a mesh-less prod with gRPC mutual
+# TLS (global.grpcTls) must pass it, and is validated below with the rest.
+"$HELM" template diaspora "$CHARTS/diaspora" -n diaspora-prod -f "$CHARTS/diaspora/values-prod.yaml" "${KEY_ARGS[@]}" \
+  --set user.secretFiles.SENDGRID_API_KEY=null >"$WORK/broken.yaml"
+if node "$CHARTS/check-secrets.mjs" broken "$WORK/broken.yaml" 2>/dev/null; then
+  die "check-secrets.mjs accepted a user service without SENDGRID_API_KEY"
+fi
+"$HELM" template diaspora "$CHARTS/diaspora" -n diaspora-prod -f "$CHARTS/diaspora/values-prod.yaml" "${KEY_ARGS[@]}" \
+  --set global.mesh=none --set global.grpcTls=true >"$WORK/diaspora-prod-grpc-tls.yaml"
+node "$CHARTS/check-secrets.mjs" prod-grpc-tls "$WORK/diaspora-prod-grpc-tls.yaml" ||
+  die "values-prod.yaml with global.grpcTls: a service would stop on its config check"
 "$HELM" template dev-infra "$CHARTS/charts/dev-infra" >"$WORK/dev-infra.yaml"
 
 # --- strict schema validation of everything rendered -------------------------------------------------------

@@ -32,6 +32,12 @@ const RULES = [
   // packages/service-kit/src/runtime/service.ts, auth/service-keys.ts
   { services: '*', when: distributed, keys: ['CURSOR_SECRET', 'SERVICE_PRIVATE_KEY', 'SERVICE_PEER_KEYS'] },
   { services: '*', when: (_env, name) => name !== 'user', keys: ['AUTH_JWKS_URL'] },
+  // grpc/tls.ts: all three or none
+  {
+    services: '*',
+    when: (env) => ['GRPC_TLS_CERT', 'GRPC_TLS_KEY', 'GRPC_TLS_CA'].some((key) => key in env),
+    keys: ['GRPC_TLS_CERT', 'GRPC_TLS_KEY', 'GRPC_TLS_CA'],
+  },
   // providers/mail.ts, providers/otp.ts
   { services: '*', when: (env) => env.MAIL_PROVIDER === 'sendgrid', keys: ['SENDGRID_API_KEY'] },
   {
@@ -58,6 +64,7 @@ const RULES = [
     when: (env) => env.GOOGLE_CALENDAR_PROVIDER === 'google',
     keys: ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'],
   },
+  { services: ['integration'], when: (env) => env.CRM_CONNECTOR === 'hubspot', keys: ['HUBSPOT_ACCESS_TOKEN'] },
   { services: ['notification'], when: (env) => env.PUSH_PROVIDER === 'fcm', keys: ['FCM_CREDENTIALS_JSON'] },
   { services: ['notification'], when: distributed, keys: ['UNSUBSCRIBE_SECRET'] },
   { services: ['admin'], when: distributed, keys: ['PSEUDONYM_SECRET'] },

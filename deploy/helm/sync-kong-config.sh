@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
-# Helm can only read files inside a chart, so the gateway chart carries a copy of kong/kong.yml and the umbrella
-# a copy of proto/access.yaml (its NetworkPolicies allow exactly the gRPC calls that file allows).
+# Helm can only read files inside a chart, so the gateway chart carries a copy of kong/kong.yml.
 #   deploy/helm/sync-kong-config.sh          # refresh the copy
 #   deploy/helm/sync-kong-config.sh --check  # exit 1 when the copy differs (CI)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 COPIES=(
   "kong/kong.yml:deploy/helm/charts/gateway/files/kong.yml"
-  "proto/access.yaml:deploy/helm/diaspora/files/access.yaml"
 )
 
 status=0

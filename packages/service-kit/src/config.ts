@@ -52,6 +52,10 @@ export const baseConfig = {
   SERVICE_PRIVATE_KEY: Type.Optional(Type.String({ minLength: 1 })),
   /** JWKS of the public keys of the services that may call this one (`kid` = service name); DATA_DIR otherwise. */
   SERVICE_PEER_KEYS: Type.Optional(Type.String({ minLength: 1 })),
+  /** Mutual TLS of internal gRPC (PEMs; all three or none): where no service mesh encrypts pod-to-pod traffic. */
+  GRPC_TLS_CERT: Type.Optional(Type.String({ minLength: 1 })),
+  GRPC_TLS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  GRPC_TLS_CA: Type.Optional(Type.String({ minLength: 1 })),
   /** Local files of the all-in-one host (media, generated secrets); unset in distributed mode. */
   DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
   OUTBOX_POLL_MS: Type.Integer({ default: 1000, minimum: 10 }),

@@ -92,7 +92,7 @@ export function createClient<Client>(
     );
   const target = options.target ?? serviceOf(descriptor.fullName);
   const Constructor = load(descriptor as ServiceDescriptor<unknown, unknown>);
-  const client = new Constructor(address, grpc.credentials.createInsecure(), {
+  const client = new Constructor(address, identity.channelCredentials ?? grpc.credentials.createInsecure(), {
     'grpc.keepalive_time_ms': 30_000,
     'grpc.enable_retries': 1,
   });

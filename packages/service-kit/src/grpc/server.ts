@@ -84,7 +84,11 @@ export class GrpcServer {
   private readonly health: HealthImplementation;
   private readonly names: string[];
 
-  constructor(bindings: GrpcBinding[], options: { guard?: CallGuard } = {}) {
+  private readonly credentials: grpc.ServerCredentials;
+
+  /** `credentials`: mutual TLS (grpc/tls.ts); plain TCP by default. */
+  constructor(bindings: GrpcBinding[], options: { guard?: CallGuard; credentials?: grpc.ServerCredentials } = {}) {
+    this.credentials = options.credentials ?? grpc.ServerCredentials.createInsecure();
     this.names = bindings.map((binding) => binding.name);
     this.health = new HealthImplementation(
       Object.fromEntries(['', ...this.names].map((name) => [name, 'NOT_SERVING'])),
@@ -99,7 +103,7 @@ export class GrpcServer {
 
   listen(host: string, port: number): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      this.server.bindAsync(`${host}:${port}`, this.credentials, (error, bound) =>
         error ? reject(error) : resolve(bound),
       );
     });

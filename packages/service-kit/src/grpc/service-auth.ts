@@ -17,6 +17,8 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 /** What a gRPC client signs its calls with: a service's identity (or a test harness's). */
 export interface CallerIdentity {
   readonly name: string;
+  /** How its clients connect (mutual TLS, see grpc/tls.ts); plain TCP when absent. */
+  readonly channelCredentials?: grpc.ChannelCredentials | undefined;
   /** A bearer token for a call to `target` (a service name; undefined when the client could not tell it). */
   tokenFor(target: string | undefined): Promise<string>;
 }
@@ -29,6 +31,7 @@ export class ServiceIdentity implements CallerIdentity {
   constructor(
     readonly name: string,
     private readonly privateKey: KeyObject | (() => KeyObject),
+    readonly channelCredentials?: grpc.ChannelCredentials,
   ) {}
 
   tokenFor(target: string | undefined): Promise<string> {

@@ -14,6 +14,7 @@ import { kitMigrations, Outbox, OutboxRelay } from '../events/outbox.js';
 import { AccessPolicy } from '../grpc/access.js';
 import { type GrpcBinding, GrpcServer } from '../grpc/server.js';
 import { runAsService, ServiceCallGuard, ServiceIdentity } from '../grpc/service-auth.js';
+import { grpcTls } from '../grpc/tls.js';
 import { type HealthCheck, Readiness } from '../health.js';
 import { createHttpApp, type HttpApp } from '../http/app.js';
 import { CursorCodec } from '../http/cursor.js';
@@ -113,10 +114,15 @@ export async function createService<P extends TProperties>(
     throw new ConfigError(`invalid configuration for the ${definition.name} service:\n  - AUTH_JWKS_URL: is required`);
 
   let serviceKeys: ServiceKeys | undefined;
-  const identity = new ServiceIdentity(definition.name, () => {
-    if (!serviceKeys) throw new Error(`${definition.name}: no gRPC calls before setup has returned`);
-    return serviceKeys.privateKey;
-  });
+  const tls = grpcTls(config, definition.name);
+  const identity = new ServiceIdentity(
+    definition.name,
+    () => {
+      if (!serviceKeys) throw new Error(`${definition.name}: no gRPC calls before setup has returned`);
+      return serviceKeys.privateKey;
+    },
+    tls?.client,
+  );
 
   const metrics = createMetrics(definition.name);
   const db = new Database(config.DATABASE_URL, {
@@ -190,7 +196,7 @@ export async function createService<P extends TProperties>(
   });
   const grpc = new GrpcServer(
     [...(parts.grpc ?? []), ...(parts.userData ? [userDataBinding(definition.name, parts.userData, logger)] : [])],
-    { guard },
+    { guard, ...(tls ? { credentials: tls.server } : {}) },
   );
   const consumers = [
     ...(parts.consumers ?? []),

@@ -90,7 +90,8 @@ An empty or null value removes a variable set at a lower level (e.g. the user se
 {{/*
 Secrets as files (`<NAME>_FILE`, read once at boot by the service's config loader): the service identity
 (its own Ed25519 key in Secret <name>-service-identity, the peers' JWKS in Secret diaspora-service-peers, both
-made by deploy/helm/service-identities.mjs) under global.secretFiles (e.g. a shared CACHE_URL with its auth
+made by deploy/helm/service-identities.mjs) and, with global.grpcTls, the gRPC mutual-TLS certificate (Secret
+<name>-service-grpc-tls in cert-manager's layout: tls.crt, tls.key, ca.crt) under global.secretFiles (e.g. a shared CACHE_URL with its auth
 token) under the service's own secretFiles.
 */}}
 {{- define "diaspora-service-lib.secretFiles" -}}
@@ -100,6 +101,12 @@ token) under the service's own secretFiles.
 {{- if $identity.enabled }}
 {{- $_ := set $files "SERVICE_PRIVATE_KEY" (dict "secret" (printf "%s-identity" (include "diaspora-service-lib.fullname" .)) "key" "private.pem") -}}
 {{- $_ := set $files "SERVICE_PEER_KEYS" (dict "secret" ($identity.peersSecret | default "diaspora-service-peers") "key" "jwks.json") -}}
+{{- end -}}
+{{- if dig "grpcTls" false $global }}
+{{- $tlsSecret := printf "%s-grpc-tls" (include "diaspora-service-lib.fullname" .) -}}
+{{- $_ := set $files "GRPC_TLS_CERT" (dict "secret" $tlsSecret "key" "tls.crt") -}}
+{{- $_ := set $files "GRPC_TLS_KEY" (dict "secret" $tlsSecret "key" "tls.key") -}}
+{{- $_ := set $files "GRPC_TLS_CA" (dict "secret" $tlsSecret "key" "ca.crt") -}}
 {{- end -}}
 {{- range $k, $v := (dig "secretFiles" dict $global) }}{{ $_ := set $files $k $v }}{{ end -}}
 {{- range $k, $v := (.Values.secretFiles | default dict) }}{{ $_ := set $files $k $v }}{{ end -}}
