@@ -18,6 +18,7 @@ import { MessagesService } from './domain/messages-service.js';
 import type { Actor } from './domain/model.js';
 import { Views } from './domain/views.js';
 import { messagingConsumers } from './events/consumers.js';
+import { moderationConsumers } from './events/moderation-consumers.js';
 import { settingsConsumers } from './events/settings-consumers.js';
 import { realtimeHandlers } from './grpc/handlers.js';
 import { conversationRoutes } from './http/conversation-routes.js';
@@ -128,6 +129,7 @@ export const messagingService = defineService({
       consumers: [
         ...messagingConsumers({ db, uow, tiers, relationships, forgetConversations }),
         ...settingsConsumers(db, quotaSettings),
+        ...moderationConsumers({ db, uow, deleteFiles }),
       ],
       userData: userData(uow, memberData({ uow, deleteFiles, forgetConversations, logger })),
       chores: [mediaPurge(media)],

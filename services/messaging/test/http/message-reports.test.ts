@@ -1,3 +1,5 @@
+import { AdminMessageTakenDown } from '@diaspora/events';
+import { buildEnvelope, encodeEnvelope } from '@diaspora/service-kit';
 import { collectPublished, until } from '@diaspora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -73,5 +75,27 @@ describe('reporting a message', () => {
     expect((await report(kofi, direct, threat)).statusCode).toBe(400);
     expect((await report(amina, direct, 'msg_01jabcdefghjkmnpqrstvwxyz0')).statusCode).toBe(404);
     expect((await report(amina, direct, threat, '')).statusCode).toBe(400);
+  });
+
+  it("a moderator's takedown (admin.message.taken_down) leaves a tombstone for everyone", async () => {
+    const envelope = buildEnvelope('admin', AdminMessageTakenDown, {
+      messageId: threat,
+      conversationId: direct,
+      senderId: kofi.id,
+      caseId: 'cas_01jabcdefghjkmnpqrstvwxyz0',
+      moderatorId: 'usr_admin',
+      reason: 'threat',
+      at: new Date().toISOString(),
+    });
+    await service.context.bus.publish({ id: envelope.id, subject: envelope.subject, data: encodeEnvelope(envelope) });
+    const gone = await until(async () => {
+      const history = await service.app.inject({
+        url: `/api/v1/messages/conversations/${direct}/messages`,
+        headers: bearer(tokenFor(amina)),
+      });
+      const message = history.json().items.find((item: { id: string }) => item.id === threat);
+      return message?.deletedAt && message;
+    });
+    expect(JSON.stringify(gone)).not.toContain('I know where you live');
   });
 });
