@@ -60,7 +60,16 @@ describe.skipIf(!url)('reindex (OpenSearch)', () => {
       reason: 'author',
       at: new Date().toISOString(),
     });
-    await until(async () => (await total(w)) === 25, { what: 'changes applied' });
+    await until(
+      async () =>
+        (
+          await service.context.db.query(
+            `SELECT 1 FROM search_documents WHERE (id = $1 AND deleted) OR (id = $2 AND NOT deleted)`,
+            [posts[0]!.postId, late.postId],
+          )
+        ).rowCount === 2,
+      { what: 'both changes applied' },
+    );
 
     const second = await reindex(service.context.db, engine, progress, { batchSize: 10 });
     expect(second).toMatchObject({ index: `${alias}-v2`, finished: true });
