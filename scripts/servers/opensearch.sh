@@ -3,8 +3,9 @@
 # scripts/ci-servers.sh, which gives say/die/wait_for/stop_pid, $ROOT, $DIR and $TOOLS).
 # No distribution tarball can be fetched here, so the node is assembled from Maven Central: the server jar and its
 # runtime dependencies become lib/, and each module it needs (transport-netty4 for HTTP, analysis-common for
-# asciifolding and the french/english analyzers, mapper-extras for search_as_you_type) becomes modules/<name>/ with the descriptor the build would
-# have written. Started with the machine's Java 17 and a 512 MB heap.
+# asciifolding and the French/English analyzers, mapper-extras for search_as_you_type) becomes modules/<name>/
+# with the descriptor the build would have written. Started on the machine's Java 17 with a 512 MB heap, as a
+# system user of its own when run as root; HTTP on 9210, transport on 9310.
 OPENSEARCH_VERSION=2.19.6
 OPENSEARCH_HTTP_PORT=9210
 OPENSEARCH_TRANSPORT_PORT=9310
