@@ -202,7 +202,7 @@ async function run(): Promise<void> {
         { path: 'bare multi-row INSERT (baseline)', rows: MEMBERS, ms: bareMs, 'rows/s': rate(bareMs) },
         { path: 'notification service fan-out (in-app rows)', rows: MEMBERS, ms: serviceMs, 'rows/s': rate(serviceMs) },
         {
-          path: 'last live frame (PushNotification)',
+          path: `last live frame (PushNotification to the ${ONLINE} online members)`,
           rows: peers.frames.count,
           ms: lastFrameMs,
           'rows/s': rate(lastFrameMs),
