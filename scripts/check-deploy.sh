@@ -122,12 +122,18 @@ for env in "${ENVS[@]}"; do
   node "$CHARTS/check-consistency.mjs" "$env" "$out" "$ROOT/deploy/terraform/envs/$env.tfvars" ||
     die "values-$env.yaml: inconsistent (see above)"
 done
-# The checker itself: a prod render missing the SendGrid key must fail it; a mesh-less prod with gRPC mutual
-# TLS (global.grpcTls) must pass it, and is validated below with the rest.
+# The checkers themselves: a prod render missing the SendGrid key must fail the secrets check; a mesh-less prod
+# with gRPC mutual TLS (global.grpcTls) must pass it, and is validated below with the rest.
 "$HELM" template diaspora "$CHARTS/diaspora" -n diaspora-prod -f "$CHARTS/diaspora/values-prod.yaml" "${KEY_ARGS[@]}" \
   --set user.secretFiles.SENDGRID_API_KEY=null >"$WORK/broken.yaml"
 if node "$CHARTS/check-secrets.mjs" broken "$WORK/broken.yaml" 2>/dev/null; then
   die "check-secrets.mjs accepted a user service without SENDGRID_API_KEY"
+fi
+# … and a prod whose admin service is off must disagree with Terraform's enabled_services.
+"$HELM" template diaspora "$CHARTS/diaspora" -n diaspora-prod -f "$CHARTS/diaspora/values-prod.yaml" "${KEY_ARGS[@]}" \
+  --set admin.enabled=false >"$WORK/broken.yaml"
+if node "$CHARTS/check-consistency.mjs" prod "$WORK/broken.yaml" "$ROOT/deploy/terraform/envs/prod.tfvars" 2>/dev/null; then
+  die "check-consistency.mjs accepted Helm and Terraform enabling different services"
 fi
 "$HELM" template diaspora "$CHARTS/diaspora" -n diaspora-prod -f "$CHARTS/diaspora/values-prod.yaml" "${KEY_ARGS[@]}" \
   --set global.mesh=none --set global.grpcTls=true >"$WORK/diaspora-prod-grpc-tls.yaml"
