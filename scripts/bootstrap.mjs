@@ -158,6 +158,11 @@ async function main() {
       child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
       return;
     }
+    case 'seed': {
+      build();
+      run(process.execPath, [join(root, 'packages/seed/dist/main.js'), ...args]);
+      return;
+    }
     case 'bench':
     case 'fuzz': {
       build();
@@ -165,7 +170,9 @@ async function main() {
       return;
     }
     default:
-      console.error(`unknown command "${command}" (expected start, test, build, bench, fuzz, lint, knip, install)`);
+      console.error(
+        `unknown command "${command}" (expected start, seed, test, build, bench, fuzz, lint, knip, install)`,
+      );
       process.exit(2);
   }
 }

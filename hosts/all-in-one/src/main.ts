@@ -1,8 +1,10 @@
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, createLogger, exitOnSignal, loadConfig } from '@diaspora/service-kit';
 import pino from 'pino';
 import { hostConfig } from './config.js';
+import { localSuperUser, runDemoSeed } from './demo.js';
 import { startAllInOne } from './platform.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -28,7 +30,13 @@ const loggerFor = (service: string) =>
   createLogger({ service, level: config.LOG_LEVEL, ...(destination ? { destination } : {}) });
 const log = loggerFor('all-in-one');
 
+const dataDir = resolve(root, config.DATA_DIR);
+// SEED=demo fills an empty platform only; an existing data directory keeps what it has.
+const demo = process.env.SEED === 'demo' && !existsSync(join(dataDir, 'postgres'));
+
 try {
+  mkdirSync(dataDir, { recursive: true });
+  const superUser = localSuperUser(dataDir, process.env);
   const platform = await startAllInOne({
     root,
     dataDir: config.DATA_DIR,
@@ -40,7 +48,10 @@ try {
     logLevel: config.LOG_LEVEL,
     loggerFor,
     devOutbox: config.DEV_OUTBOX,
-    gatewayTrustedProxies: config.GATEWAY_TRUSTED_PROXIES,
+    // The demo seed speaks as many members from this machine (X-Forwarded-For), each within its own rate limits.
+    gatewayTrustedProxies:
+      demo && config.GATEWAY_TRUSTED_PROXIES.length === 0 ? ['loopback'] : config.GATEWAY_TRUSTED_PROXIES,
+    env: { SUPERUSER_EMAIL: superUser.email, SUPERUSER_PASSWORD: superUser.password },
     gatewayHstsMaxAgeSeconds: config.GATEWAY_HSTS_MAX_AGE_SECONDS,
     ...(config.PUBLIC_BASE_URL ? { publicBaseUrl: config.PUBLIC_BASE_URL } : {}),
     ...(config.SERVICES ? { services: config.SERVICES } : {}),
@@ -60,11 +71,14 @@ try {
       ({ name, httpUrl, grpcAddress }) => `    ${name.padEnd(13)} ${httpUrl}  gRPC ${grpcAddress}`,
     ),
     '',
+    `  Super     ${superUser.email}${superUser.file ? ` (password in ${relative(process.cwd(), superUser.file)})` : ''}`,
+    '',
     '  Stop with Ctrl+C.',
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   exitOnSignal(() => platform.stop(), { logger: log, timeoutMs: 20_000 });
+  if (demo) await runDemoSeed(root, api, dataDir);
 } catch (error) {
   if (error instanceof ConfigError) console.error(error.message);
   else log.fatal({ err: error }, 'the platform could not start');
