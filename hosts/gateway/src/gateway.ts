@@ -23,14 +23,18 @@ import { OpenApiAggregator } from './openapi.js';
 import { type AccessContext, allowedBytes, createPluginRunner } from './plugins/index.js';
 import { type MatchedRoute, Router, upstreamPath } from './router.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import { neverDelivered, UpstreamTargets } from './upstream-targets.js';
 import { refuseUpgrade, tunnelUpgrade } from './websocket.js';
 
 export interface GatewayOptions {
   kongConfigPath: string;
   /** Fills `${NAME}` placeholders of kong.yml. */
   env: Record<string, string | undefined>;
-  /** Kong service name → base URL, overriding the service's `url` (all-in-one binds services on loopback). */
-  upstreams?: Record<string, string>;
+  /**
+   * Kong service name → base URL, overriding the service's `url` (all-in-one binds services on loopback); several
+   * URLs are the targets of a round-robin upstream (distributed mode runs two instances of some services).
+   */
+  upstreams?: Record<string, string | string[]>;
   /**
    * Only the services in `upstreams` exist (all-in-one hosts some of kong.yml's services): routes of the others
    * answer 503 at once and stay out of the API docs, instead of resolving hostnames that exist only in a cluster.
@@ -80,14 +84,21 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   const config = loadKongConfig(options.kongConfigPath, options.env);
   const router = new Router(config);
   const runAccessPhase = createPluginRunner({ config, cache: options.cache });
-  const upstreams = options.upstreams ?? {};
-  const baseOf = (match: MatchedRoute) => {
-    const base = upstreams[match.service.name];
+  const upstreams = Object.fromEntries(
+    Object.entries(options.upstreams ?? {}).map(([name, urls]) => [name, new UpstreamTargets([urls].flat())]),
+  );
+  const baseOf = (match: MatchedRoute, exclude?: ReadonlySet<string>) => {
+    const base = upstreams[match.service.name]?.pick(exclude);
     if (base) return base;
     if (options.onlyListedUpstreams) {
       throw problems.unavailable(`The ${match.service.name} is not running in this deployment.`, 30);
     }
     return new URL(match.service.url).origin;
+  };
+  const retarget = (match: MatchedRoute, failed: string, tried: ReadonlySet<string>) => {
+    const targets = upstreams[match.service.name];
+    targets?.markDown(failed);
+    return targets?.pick(tried);
   };
   const sizeLimits = [
     ...config.plugins,
@@ -122,7 +133,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
         router
           .services()
           .filter((service) => !options.onlyListedUpstreams || upstreams[service.name])
-          .map((service) => [service.name, upstreams[service.name] ?? new URL(service.url).origin]),
+          .map((service) => [service.name, upstreams[service.name]?.targets[0] ?? new URL(service.url).origin]),
       ),
     options.logger,
   );
@@ -176,37 +187,45 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
         return reply.code(context.shortCircuit.status).headers(context.shortCircuit.headers).send();
       const { match } = context;
       const proxyStarted = performance.now();
-      return reply.from(`${baseOf(match)}${target}`, {
-        ...(body?.length
-          ? { body, contentType: String(request.headers['content-type'] ?? 'application/octet-stream') }
-          : {}),
-        timeout: match.service.read_timeout ?? 60_000,
-        rewriteRequestHeaders: (_request, headers) => ({ ...headers, ...context.upstreamHeaders }),
-        rewriteHeaders: (headers) => {
-          const kept = Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.includes(name)));
-          return {
-            ...kept,
-            ...context.responseHeaders,
-            'x-kong-upstream-latency': String(Math.round(performance.now() - proxyStarted)),
-            'x-kong-proxy-latency': String(Math.round(proxyStarted - started)),
-          };
-        },
-        onError: (errorReply, { error }) => {
-          const timedOut =
-            /timeout/i.test(error.message) || (error as { code?: string }).code === 'UND_ERR_HEADERS_TIMEOUT';
-          request.log.warn({ err: error, upstream: match.service.name }, 'upstream request failed');
-          errorReply.headers(context.responseHeaders);
-          return sendProblem(
-            request,
-            errorReply as unknown as FastifyReply,
-            new Problem(timedOut ? 504 : 502, {
-              detail: timedOut
-                ? 'The upstream service did not answer in time.'
-                : 'The upstream service is unavailable.',
-            }),
-          );
-        },
-      });
+      const tried = new Set<string>();
+      const forward = (base: string): FastifyReply => {
+        tried.add(base);
+        return reply.from(`${base}${target}`, {
+          ...(body?.length
+            ? { body, contentType: String(request.headers['content-type'] ?? 'application/octet-stream') }
+            : {}),
+          timeout: match.service.read_timeout ?? 60_000,
+          rewriteRequestHeaders: (_request, headers) => ({ ...headers, ...context.upstreamHeaders }),
+          rewriteHeaders: (headers) => {
+            const kept = Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.includes(name)));
+            return {
+              ...kept,
+              ...context.responseHeaders,
+              'x-kong-upstream-latency': String(Math.round(performance.now() - proxyStarted)),
+              'x-kong-proxy-latency': String(Math.round(proxyStarted - started)),
+            };
+          },
+          onError: (errorReply, { error }) => {
+            // A target that refused the connection never saw the request: another target of the upstream takes it.
+            const other = neverDelivered(error) ? retarget(match, base, tried) : undefined;
+            if (other) return void forward(other);
+            const timedOut =
+              /timeout/i.test(error.message) || (error as { code?: string }).code === 'UND_ERR_HEADERS_TIMEOUT';
+            request.log.warn({ err: error, upstream: match.service.name }, 'upstream request failed');
+            errorReply.headers(context.responseHeaders);
+            return sendProblem(
+              request,
+              errorReply as unknown as FastifyReply,
+              new Problem(timedOut ? 504 : 502, {
+                detail: timedOut
+                  ? 'The upstream service did not answer in time.'
+                  : 'The upstream service is unavailable.',
+              }),
+            );
+          },
+        });
+      };
+      return forward(baseOf(match));
     },
   });
 
