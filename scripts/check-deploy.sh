@@ -151,6 +151,28 @@ if ! "$KUBECONFORM" -strict -summary -kubernetes-version "$KUBERNETES_VERSION" \
 fi
 say "kubeconform (strict, Kubernetes $KUBERNETES_VERSION + CRDs): $(tail -1 "$WORK/kubeconform.txt")"
 
+# --- alert rules: promtool checks them and runs their unit tests (one tests file per rule file) ------------
+RULES="$CHARTS/diaspora/files/rules"
+RULE_TESTS="$ROOT/deploy/observability/tests"
+if ! command -v promtool >/dev/null 2>&1; then
+  say "installing promtool (Debian package prometheus; the server it brings is not started)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus; } \
+    >"$WORK/apt-prometheus.log" 2>&1 || die "could not install promtool (see apt-get install prometheus)"
+fi
+promtool check rules "$RULES"/*.yaml >"$WORK/promtool.txt" 2>&1 || { cat "$WORK/promtool.txt" >&2; die "promtool check rules"; }
+for rules in "$RULES"/*.yaml; do
+  tests="$RULE_TESTS/$(basename "$rules" .yaml).test.yaml"
+  [[ -f "$tests" ]] || die "$(basename "$rules") has no unit tests ($tests)"
+  # Every alert is exercised: its name appears in an alert_rule_test of the file.
+  for alert in $(awk '$1 == "-" && $2 == "alert:" { print $3 }' "$rules"); do
+    grep -q "alertname: $alert\$" "$tests" || die "alert $alert is not tested in $(basename "$tests")"
+  done
+  (cd "$RULE_TESTS" && promtool test rules "$(basename "$tests")") >"$WORK/promtool.txt" 2>&1 ||
+    { cat "$WORK/promtool.txt" >&2; die "promtool test rules $(basename "$tests")"; }
+done
+grep -q 'kind: PrometheusRule' "$WORK/diaspora-prod.yaml" || die "values-prod.yaml renders no PrometheusRule"
+say "alert rules: promtool check and unit tests ok ($(ls "$RULES"/*.yaml | wc -l) rule files, $(promtool --version 2>&1 | awk 'NR == 1 { print $3 }'))"
+
 # Helm's rendering of kong.yml must mean the same as the gateway's render-cli (when it is built here).
 CLI="$ROOT/hosts/gateway/dist/render-cli.js"
 if [[ -f "$CLI" && -d "$ROOT/hosts/gateway/node_modules/yaml" ]]; then
