@@ -1,6 +1,7 @@
 import { type Queryable, SqlParams } from '@diaspora/service-kit';
 import type { EventFields, EventRecord, EventStatus } from '../domain/event.js';
 import type { Audience, DatePosition, EventStore, ListFilters, NewEvent, Slice } from '../domain/ports.js';
+import { audienceQuery } from './audience-query.js';
 
 const COLUMNS = `e.id, e.series_id, e.occurrence_index, s.rrule, e.parent_event_id, e.organizer_id, e.type, e.status,
   e.title, e.description, e.translations, e.domain, e.starts_at, e.ends_at, e.timezone, e.venue_name,
@@ -222,23 +223,12 @@ export class PgEventStore implements EventStore {
   }
 
   async upcomingFor(audience: Audience, limit: number, after?: DatePosition) {
-    const p = new SqlParams();
-    const any: string[] = [];
-    if (audience.residenceCountry && audience.residenceCity)
-      any.push(
-        `(e.country = ${p.add(audience.residenceCountry)} AND e.city_key = lower(${p.add(audience.residenceCity)}))`,
-      );
-    if (audience.residenceCountry)
-      any.push(`(e.type = 'national' AND e.country = ${p.add(audience.residenceCountry)})`);
-    if (audience.originCountry) any.push(`e.country = ${p.add(audience.originCountry)}`);
-    if (any.length === 0) return { items: [], hasMore: false };
-    p.and("e.status = 'published'")
-      .and('e.ends_at > now()')
-      .and(`(${any.join(' OR ')})`);
-    if (after) p.and(`(e.starts_at, e.id) > (${p.add(after.startsAt)}, ${p.add(after.id)})`);
+    const page = audienceQuery(audience, limit, after);
+    if (!page) return { items: [], hasMore: false };
     const { rows } = await this.db.query(
-      `SELECT ${COLUMNS} FROM ${FROM} ${p.where} ORDER BY e.starts_at, e.id LIMIT ${p.add(limit + 1)}`,
-      p.values,
+      `SELECT ${COLUMNS} FROM (${page.sql}) page JOIN events e ON e.id = page.id
+         LEFT JOIN event_series s ON s.id = e.series_id ORDER BY e.starts_at, e.id`,
+      page.values,
     );
     return keysetSlice(rows, limit);
   }

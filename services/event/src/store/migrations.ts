@@ -169,4 +169,27 @@ export const migrations: Migration[] = [
     up: 'CREATE TABLE platform_settings (name text PRIMARY KEY, value jsonb NOT NULL, updated_at timestamptz NOT NULL);',
     down: 'DROP TABLE platform_settings;',
   },
+  {
+    // Listing indexes ending in (starts_at, id), the listings' order, so each /upcoming branch (audience-query.ts)
+    // and a place-filtered page is a LIMITed index scan; /popular per place reads its order from an index too.
+    // They supersede events_place and events_national (same leading columns).
+    id: '0005_listing_indexes',
+    up: `
+      CREATE INDEX events_city_listing ON events (country, city_key, starts_at, id) WHERE status = 'published';
+      CREATE INDEX events_country_listing ON events (country, starts_at, id) WHERE status = 'published';
+      CREATE INDEX events_national_listing ON events (country, starts_at, id)
+        WHERE status = 'published' AND type = 'national';
+      CREATE INDEX events_domain_listing ON events (domain, starts_at, id) WHERE status = 'published';
+      CREATE INDEX events_popular_country ON events (country, registered_count DESC, starts_at, id)
+        WHERE status = 'published';
+      CREATE INDEX events_popular_city ON events (country, city_key, registered_count DESC, starts_at, id)
+        WHERE status = 'published';
+      DROP INDEX events_place;
+      DROP INDEX events_national;`,
+    down: `
+      CREATE INDEX events_place ON events (country, city_key, starts_at) WHERE status = 'published';
+      CREATE INDEX events_national ON events (country, starts_at) WHERE status = 'published' AND type = 'national';
+      DROP INDEX events_city_listing; DROP INDEX events_country_listing; DROP INDEX events_national_listing;
+      DROP INDEX events_domain_listing; DROP INDEX events_popular_country; DROP INDEX events_popular_city;`,
+  },
 ];
