@@ -43,6 +43,11 @@ export async function startTestService<P extends TProperties>(
       JWT_PRIVATE_KEY: testSigningKey().privateKeyPem,
       OUTBOX_POLL_MS: '50',
       CURSOR_SECRET: 'test-cursor-secret-0123456789abcdefghijklmnop',
+      // Production's request-sized database bounds (seconds) turn a test's bulk setup, or a busy CI machine,
+      // into 503s; tests of the bounds themselves set them explicitly.
+      DATABASE_CONNECT_TIMEOUT_MS: '30000',
+      DATABASE_STATEMENT_TIMEOUT_MS: '120000',
+      DATABASE_QUERY_TIMEOUT_MS: '120000',
       ...testServiceKeyEnv(definition.name),
       ...options.env,
     },

@@ -6,10 +6,8 @@ import { createEvent, deliver, type Harness, member, register, startEventService
 
 let h: Harness;
 beforeAll(async () => {
-  // A bigger pool than the default, so the 200 concurrent registrations really do contend for the seats; their
-  // wait for a pooled connection is not what this file tests (the kit's bounded waits would answer a slow machine's
-  // tail with 503s), so it is lifted.
-  h = await startEventService({ env: { DATABASE_POOL_MAX: '20', DATABASE_CONNECT_TIMEOUT_MS: '30000' } });
+  // A bigger pool than the default, so the 200 concurrent registrations really do contend for the seats.
+  h = await startEventService({ env: { DATABASE_POOL_MAX: '20' } });
 });
 afterAll(async () => h?.close());
 
