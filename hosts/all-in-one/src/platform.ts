@@ -16,6 +16,7 @@ import {
 } from '@diaspora/service-kit';
 import { discoverServices } from './discovery.js';
 import { ensureSigningKey } from './keys.js';
+import { StartupProblem } from './preflight.js';
 
 export interface AllInOneOptions {
   /** Repository root (services/ and kong/ are found there). */
@@ -80,11 +81,23 @@ export async function startAllInOne(options: AllInOneOptions): Promise<RunningPl
   mkdirSync(dataDir, { recursive: true });
   const key = ensureSigningKey(dataDir);
   const postgresPort = options.postgresPort || (await freePort());
+  // PostgreSQL's own last words explain a failed start (a damaged data directory, no shared memory…).
+  const postgresLog: string[] = [];
   const postgres = await startEmbeddedPostgres({
     dataDir: join(dataDir, 'postgres'),
     port: postgresPort,
     persistent: true,
-    onLog: (line) => log.debug({ postgres: line.trim() }, 'postgres'),
+    onLog: (line) => {
+      for (const part of line.split('\n').filter((text) => text.trim())) postgresLog.push(part.trimEnd());
+      if (postgresLog.length > 12) postgresLog.splice(0, postgresLog.length - 12);
+      log.debug({ postgres: line.trim() }, 'postgres');
+    },
+  }).catch((error: unknown) => {
+    throw new StartupProblem(
+      `PostgreSQL did not start (${error instanceof Error ? error.message : String(error)}). Its last lines:`,
+      `Its data is in ${join(dataDir, 'postgres')}: fix what it says, or start on an empty DATA_DIR.`,
+      postgresLog.length ? postgresLog : ['(it wrote nothing)'],
+    );
   });
   const stopList: (() => Promise<void>)[] = [() => postgres.stop()];
   const stopAll = async () => {
