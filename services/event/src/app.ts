@@ -15,6 +15,7 @@ import { Scorecards } from './domain/scorecards.js';
 import { eventConsumers } from './events/consumers.js';
 import { settingsConsumers } from './events/settings-consumers.js';
 import { eventGrpcHandlers } from './grpc/handlers.js';
+import { OnBehalf } from './grpc/on-behalf.js';
 import { calendarRoutes } from './http/calendar-routes.js';
 import { eventRoutes } from './http/event-routes.js';
 import { invitationRoutes } from './http/invitation-routes.js';
@@ -82,7 +83,18 @@ export const eventService = defineService({
         await ratingRoutes(app, { attendance, scorecards });
         await invitationRoutes(app, new Invitations(uow, relationshipStanding(userClient)));
       },
-      grpc: [implement(eventV1.EventService, eventGrpcHandlers(catalog, scorecards), logger)],
+      grpc: [
+        implement(
+          eventV1.EventService,
+          eventGrpcHandlers({
+            catalog,
+            registrations,
+            scorecards,
+            onBehalf: new OnBehalf({ catalog, registrations, claimsOf: (userId) => roles.claimsOf(userId) }),
+          }),
+          logger,
+        ),
+      ],
       consumers: [
         ...eventConsumers({ db, uow, registrations, cache, logger }),
         ...roles.consumers(),

@@ -10,6 +10,8 @@ const WEBHOOK_SECRET = 'whsec_test_0123456789abcdefghijklmnop';
 /** A real gRPC EventService answering GetEvent from memory (what ticket checkouts ask). */
 async function startFakeEventService(events: eventV1.Event[] = []) {
   const byId = new Map(events.map((event) => [event.id, event]));
+  /** `${eventId} ${userId}` → the viewer's live registration status. */
+  const registrations = new Map<string, string>();
   const unused = async (): Promise<never> => {
     throw new Problem(501, { detail: 'not used by the payment service' });
   };
@@ -17,24 +19,31 @@ async function startFakeEventService(events: eventV1.Event[] = []) {
     async getEvent(request) {
       const event = byId.get(request.eventId);
       if (!event) throw new Problem(404, { detail: 'event not found' });
-      return { event };
+      const status = registrations.get(`${request.eventId} ${request.viewerId}`);
+      return { event, ...(status ? { viewerRegistrationStatus: status } : {}) };
     },
     batchGetEvents: unused,
     listUpcomingForUser: unused,
     getScorecard: unused,
+    updateEventAsOrganizer: unused,
+    cancelEventAsOrganizer: unused,
+    importDraftEvent: unused,
+    registerMemberForEvent: unused,
   };
   const server = new GrpcServer([
     implement(eventV1.EventService, handlers, createLogger({ service: 'fake-event', level: 'silent' })),
   ]);
   const port = await server.listen('127.0.0.1', 0);
   server.setServing(true);
-  return { address: `127.0.0.1:${port}`, events: byId, stop: () => server.stop(1000) };
+  return { address: `127.0.0.1:${port}`, events: byId, registrations, stop: () => server.stop(1000) };
 }
 
 export interface Harness {
   service: PaymentTestService;
   app: HttpApp;
   events: Map<string, eventV1.Event>;
+  /** The fake event service's registrations: `${eventId} ${userId}` → status. */
+  registrations: Map<string, string>;
   close(): Promise<void>;
 }
 
@@ -54,6 +63,7 @@ export async function startPayments(options: { env?: Record<string, string>; eve
     service,
     app: service.app,
     events: events.events,
+    registrations: events.registrations,
     close: async () => {
       await service.close();
       await events.stop();

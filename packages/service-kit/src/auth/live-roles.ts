@@ -7,6 +7,8 @@ import { type AccessClaims, ROLES, type Role } from './verifier.js';
 export interface CurrentRoles {
   roles: string[];
   assignments: { role: string; country?: string; city?: string }[];
+  /** "free" or "premium" (GetRoles answers it; older answers may not). */
+  tier?: string;
 }
 
 const key = (userId: string) => `live-roles:${userId}`;
@@ -38,6 +40,24 @@ export class LiveRoles {
       roles: current.roles.filter((role): role is Role => ROLES.includes(role as Role)),
       ...scope(current, claims),
     };
+  }
+
+  /**
+   * Claims for a member acting through another service (gRPC callers name a member, they carry no token): roles,
+   * appointment scope and tier as the user service holds them now.
+   */
+  async claimsOf(userId: string): Promise<AccessClaims> {
+    const current = await this.current(userId);
+    const roles = current.roles.filter((role): role is Role => ROLES.includes(role as Role));
+    const claims: AccessClaims = {
+      sub: userId,
+      roles: roles.length ? roles : ['regular'],
+      tier: current.tier === 'premium' ? 'premium' : 'free',
+      iat: 0,
+      exp: 0,
+      jti: '',
+    };
+    return { ...claims, ...scope(current, claims) };
   }
 
   private async current(userId: string): Promise<CurrentRoles> {

@@ -245,6 +245,11 @@ export class Registrations {
     return 'confirmed';
   }
 
+  /** The member's live registration status for the event, if any (gRPC GetEvent's viewer). */
+  async statusOf(eventId: string, userId: string): Promise<RegistrationStatus | null> {
+    return (await this.uow.read.registrations.findActive(eventId, userId))?.status ?? null;
+  }
+
   async mine(claims: AccessClaims, eventId: string): Promise<RegistrationView> {
     const registration = await this.uow.read.registrations.findActive(eventId, claims.sub);
     if (!registration) throw problems.notFound('registration');

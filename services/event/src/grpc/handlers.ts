@@ -2,7 +2,9 @@ import type { eventV1 } from '@diaspora/proto';
 import { problems } from '@diaspora/service-kit';
 import type { Catalog } from '../domain/catalog.js';
 import type { EventRecord } from '../domain/event.js';
+import type { Registrations } from '../domain/registrations.js';
 import type { Scorecards } from '../domain/scorecards.js';
+import { type OnBehalf, withFieldDetail } from './on-behalf.js';
 
 const MAX_BATCH = 100;
 
@@ -33,16 +35,37 @@ export function toGrpcEvent(event: EventRecord): eventV1.Event {
     ...(event.currency ? { currency: event.currency } : {}),
     ...(event.coverImageUrl ? { coverImageUrl: event.coverImageUrl } : {}),
     ...(event.seriesId ? { seriesId: event.seriesId } : {}),
+    updatedAt: event.updatedAt.toISOString(),
   };
 }
 
-export function eventGrpcHandlers(catalog: Catalog, scorecards: Scorecards): eventV1.EventServiceHandlers {
+export function eventGrpcHandlers(deps: {
+  catalog: Catalog;
+  registrations: Registrations;
+  scorecards: Scorecards;
+  onBehalf: OnBehalf;
+}): eventV1.EventServiceHandlers {
+  const { catalog, registrations, scorecards, onBehalf } = deps;
   return {
     async getEvent(request) {
       if (!request.eventId) throw problems.badRequest('event_id is required');
       const [event] = await catalog.many(viewer(request.viewerId), [request.eventId]);
       if (!event) throw problems.notFound('event');
-      return { event: toGrpcEvent(event) };
+      // The viewer's seat (payment lets a pending_payment hold check out even when the event shows full).
+      const status = request.viewerId ? await registrations.statusOf(event.id, request.viewerId) : null;
+      return { event: toGrpcEvent(event), ...(status ? { viewerRegistrationStatus: status } : {}) };
+    },
+    async updateEventAsOrganizer(request) {
+      return { event: toGrpcEvent(await withFieldDetail(() => onBehalf.update(request))) };
+    },
+    async cancelEventAsOrganizer(request) {
+      return { event: toGrpcEvent(await withFieldDetail(() => onBehalf.cancel(request))) };
+    },
+    async importDraftEvent(request) {
+      return { event: toGrpcEvent(await withFieldDetail(() => onBehalf.importDraft(request))) };
+    },
+    async registerMemberForEvent(request) {
+      return { registration: await withFieldDetail(() => onBehalf.register(request)) };
     },
     async batchGetEvents(request) {
       if (request.eventIds.length > MAX_BATCH) throw problems.badRequest(`at most ${MAX_BATCH} event ids per call`);

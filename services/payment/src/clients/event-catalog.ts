@@ -9,7 +9,7 @@ export class GrpcEventCatalog implements EventCatalog {
 
   async find(eventId: string, viewerId: string): Promise<CatalogEvent | null> {
     try {
-      const { event } = await this.client.getEvent({ eventId, viewerId });
+      const { event, viewerRegistrationStatus } = await this.client.getEvent({ eventId, viewerId });
       if (!event) return null;
       return {
         id: event.id,
@@ -20,6 +20,7 @@ export class GrpcEventCatalog implements EventCatalog {
         registeredCount: event.registeredCount,
         priceCents: event.priceCents ?? null,
         currency: event.currency ?? null,
+        viewerRegistration: viewerRegistrationStatus ?? null,
       };
     } catch (error) {
       if ((error as { code?: number }).code === GRPC_NOT_FOUND) return null;

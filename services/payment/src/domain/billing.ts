@@ -129,7 +129,11 @@ export class Billing {
     if (event.type !== 'premium' || !event.priceCents || !event.currency)
       throw problems.conflict('The event is free: register for it directly.', 'event-free');
     if (event.status !== 'published') throw problems.conflict('The event is not open for tickets.', 'event-closed');
-    if (event.capacity > 0 && event.registeredCount >= event.capacity)
+    if (event.viewerRegistration === 'confirmed')
+      throw problems.conflict('You already hold a confirmed seat for this event.', 'already-registered');
+    // A pending_payment hold is one of the counted seats: its holder pays for it even when the event shows full.
+    const holdsSeat = event.viewerRegistration === 'pending_payment';
+    if (!holdsSeat && event.capacity > 0 && event.registeredCount >= event.capacity)
       throw problems.conflict('The event is full.', 'event-full');
     const provider = this.provider(options.provider ?? 'stripe');
     const customerId = await this.customerFor(provider, userId);

@@ -219,4 +219,6 @@ export interface CatalogEvent {
   registeredCount: number;
   priceCents: number | null;
   currency: string | null;
+  /** The member's live registration (confirmed | pending_payment | waitlisted), null without one. */
+  viewerRegistration: string | null;
 }

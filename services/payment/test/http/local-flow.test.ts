@@ -249,6 +249,27 @@ describe('the premium flow with the local provider (no Stripe keys)', () => {
     expect((await post('/api/v1/payments/checkout/events/not-an-id', dave)).statusCode).toBe(400);
   });
 
+  it('the member holding the last seat (pending_payment) may check out; a confirmed member may not', async () => {
+    const [holder, confirmed, other] = [member(), member(), member()];
+    const lastSeat = premiumEvent({ capacity: 2, registeredCount: 2 });
+    h.events.set(lastSeat.id, lastSeat);
+    h.registrations.set(`${lastSeat.id} ${holder.id}`, 'pending_payment');
+    h.registrations.set(`${lastSeat.id} ${confirmed.id}`, 'confirmed');
+    const answer = await post(`/api/v1/payments/checkout/events/${lastSeat.id}`, holder);
+    expect(answer.statusCode).toBe(201);
+    expect(answer.json().checkoutUrl).toEqual(expect.any(String));
+    const refused = await post(`/api/v1/payments/checkout/events/${lastSeat.id}`, confirmed);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().type).toContain('already-registered');
+    // Anyone else still sees a full event.
+    expect((await post(`/api/v1/payments/checkout/events/${lastSeat.id}`, other)).json().type).toContain('event-full');
+    // A confirmed member is refused even when seats are left.
+    const roomy = premiumEvent();
+    h.events.set(roomy.id, roomy);
+    h.registrations.set(`${roomy.id} ${confirmed.id}`, 'confirmed');
+    expect((await post(`/api/v1/payments/checkout/events/${roomy.id}`, confirmed)).statusCode).toBe(409);
+  });
+
   it('pages transactions with signed cursors bound to the member', async () => {
     const bob = member();
     const { checkoutUrl } = (await post(`/api/v1/payments/checkout/events/${gala.id}`, bob)).json();
