@@ -21,6 +21,8 @@ export interface EventEnvelope<T = unknown> {
   occurredAt: string;
   source: string;
   data: T;
+  /** W3C trace context of the producer (when tracing is on), so consumers continue its trace. */
+  traceparent?: string;
 }
 
 export function defineEvent<S extends TSchema>(definition: EventDefinition<S>): EventDefinition<S> {

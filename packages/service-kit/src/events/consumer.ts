@@ -1,4 +1,5 @@
 import type { EventData, EventDefinition, EventEnvelope } from '@diaspora/events';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { PoolClient } from 'pg';
 import { Value } from 'typebox/value';
 import type { Delivery, DeliveryHandler } from '../bus/types.js';
@@ -55,8 +56,15 @@ export function idempotentConsumer<D extends EventDefinition>(
   );
 }
 
+const tracer = trace.getTracer('@diaspora/service-kit/events');
+
 /** Adapts a consumer to the bus: decodes, checks the payload against its schema, and hands it over. */
-export function deliveryHandler(consumer: EventConsumer, logger: Logger): DeliveryHandler {
+export function deliveryHandler(
+  consumer: EventConsumer,
+  logger: Logger,
+  /** Sees each well-formed envelope before it is handled (the runtime measures consumer lag with it). */
+  observe?: (envelope: EventEnvelope) => void,
+): DeliveryHandler {
   return async (delivery) => {
     let envelope: EventEnvelope;
     try {
@@ -73,6 +81,31 @@ export function deliveryHandler(consumer: EventConsumer, logger: Logger): Delive
       );
       return;
     }
-    await consumer.handle(envelope, delivery);
+    observe?.(envelope);
+    // The handling continues the producer's trace (traceparent in the envelope) in a CONSUMER span.
+    const parent = propagation.extract(context.active(), { traceparent: envelope.traceparent });
+    await tracer.startActiveSpan(
+      `${envelope.subject} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.destination.name': envelope.subject,
+          'messaging.message.id': envelope.id,
+          'messaging.consumer.group.name': consumer.name,
+        },
+      },
+      parent,
+      async (span) => {
+        try {
+          await consumer.handle(envelope, delivery);
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
   };
 }

@@ -1,4 +1,5 @@
 import type { EventData, EventDefinition, EventEnvelope } from '@diaspora/events';
+import { context, propagation } from '@opentelemetry/api';
 import { Value } from 'typebox/value';
 import { newId } from '../ids.js';
 
@@ -16,6 +17,9 @@ export function buildEnvelope<D extends EventDefinition>(
     // A producer bug, not bad input: fail loudly before anything is written.
     throw new Error(`${definition.subject} payload is invalid at ${first?.instancePath || '/'}: ${first?.message}`);
   }
+  // The trace of the request that made the event (the outbox relay publishes it later, outside that trace).
+  const trace: { traceparent?: string } = {};
+  propagation.inject(context.active(), trace);
   return {
     id: options.id ?? newId('evt'),
     subject: definition.subject,
@@ -23,6 +27,7 @@ export function buildEnvelope<D extends EventDefinition>(
     occurredAt: (options.occurredAt ?? new Date()).toISOString(),
     source,
     data,
+    ...(trace.traceparent ? { traceparent: trace.traceparent } : {}),
   };
 }
 

@@ -146,11 +146,11 @@ export class OutboxRelay {
          ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.options.batchSize ?? 100],
       );
-      const published: string[] = [];
+      const published: OutboxRow[] = [];
       for (const row of rows) {
         try {
           await bus.publish({ id: row.id, subject: row.subject, data: encodeEnvelope(row.envelope) });
-          published.push(row.seq);
+          published.push(row);
         } catch (error) {
           logger.warn({ err: error, eventId: row.id }, 'outbox publish failed; will retry');
           await tx.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1', [
@@ -161,8 +161,11 @@ export class OutboxRelay {
         }
       }
       if (published.length) {
-        await tx.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [published]);
-        metrics?.published.inc(published.length);
+        await tx.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [
+          published.map((row) => row.seq),
+        ]);
+        // By subject: the business-anomaly alerts watch registrations and payments through these.
+        for (const row of published) metrics?.published.inc({ subject: row.subject });
       }
       return published.length;
     });

@@ -4,6 +4,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import type { Logger } from '../logger.js';
 import { type GrpcBinding, unary } from './server.js';
 import { type CallerIdentity, currentCallerIdentity } from './service-auth.js';
+import { tracedClientCall } from './telemetry.js';
 
 /** The repository's proto/ tree, the single source of the internal APIs (shipped in every service image). */
 export const PROTO_ROOT = fileURLToPath(new URL('../../../../proto/', import.meta.url));
@@ -104,11 +105,16 @@ export function createClient<Client>(
       const metadata = new grpc.Metadata();
       metadata.set('authorization', `Bearer ${await identity.tokenFor(target)}`);
       if (callOptions.requestId) metadata.set('x-request-id', callOptions.requestId);
-      return new Promise((resolve, reject) => {
-        call(request, metadata, { deadline }, (error: grpc.ServiceError | null, response: unknown) =>
-          error ? reject(error) : resolve(response),
-        );
-      });
+      return tracedClientCall(
+        `/${descriptor.fullName}/${method[0]!.toUpperCase()}${method.slice(1)}`,
+        metadata,
+        () =>
+          new Promise((resolve, reject) => {
+            call(request, metadata, { deadline }, (error: grpc.ServiceError | null, response: unknown) =>
+              error ? reject(error) : resolve(response),
+            );
+          }),
+      );
     };
   }
   return methods as Client;

@@ -2,7 +2,9 @@ import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { isUnavailableError, Problem } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { ServiceMetrics } from '../metrics.js';
 import type { CallGuard } from './service-auth.js';
+import { tracedServerCall } from './telemetry.js';
 
 /** One gRPC service a process serves: its definition, its handlers and its fully-qualified name (for health). */
 export interface GrpcBinding {
@@ -56,7 +58,11 @@ export function unary<Req, Res>(
  * Every method of `binding` behind `guard`: a refused call gets its status before the handler runs. Unary only
  * (all our contracts are), so a streaming method cannot slip through unguarded.
  */
-function guarded(binding: GrpcBinding, guard: CallGuard): grpc.UntypedServiceImplementation {
+function guarded(
+  binding: GrpcBinding,
+  guard: CallGuard,
+  duration?: ServiceMetrics['grpcServerDuration'],
+): grpc.UntypedServiceImplementation {
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const [name, method] of Object.entries(binding.definition)) {
     const handler = (binding.handlers[name] ?? binding.handlers[method.originalName ?? '']) as
@@ -65,12 +71,16 @@ function guarded(binding: GrpcBinding, guard: CallGuard): grpc.UntypedServiceImp
     if (!handler) continue;
     if (method.requestStream || method.responseStream)
       throw new Error(`${binding.name}/${name}: streaming methods cannot be guarded`);
-    implementation[name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      guard.authorize(method.path, call.metadata).then(
-        () => handler(call, callback),
-        (error: unknown) => callback(toGrpcError(error) as grpc.ServiceError),
-      );
-    };
+    implementation[name] = tracedServerCall(
+      method.path,
+      (call, callback) => {
+        guard.authorize(method.path, call.metadata).then(
+          () => handler(call, callback),
+          (error: unknown) => callback(toGrpcError(error) as grpc.ServiceError),
+        );
+      },
+      duration,
+    );
   }
   return implementation;
 }
@@ -87,7 +97,15 @@ export class GrpcServer {
   private readonly credentials: grpc.ServerCredentials;
 
   /** `credentials`: mutual TLS (grpc/tls.ts); plain TCP by default. */
-  constructor(bindings: GrpcBinding[], options: { guard?: CallGuard; credentials?: grpc.ServerCredentials } = {}) {
+  constructor(
+    bindings: GrpcBinding[],
+    options: {
+      guard?: CallGuard;
+      credentials?: grpc.ServerCredentials;
+      /** grpc_server_handling_seconds of the guarded calls. */
+      duration?: ServiceMetrics['grpcServerDuration'];
+    } = {},
+  ) {
     this.credentials = options.credentials ?? grpc.ServerCredentials.createInsecure();
     this.names = bindings.map((binding) => binding.name);
     this.health = new HealthImplementation(
@@ -97,7 +115,9 @@ export class GrpcServer {
     for (const binding of bindings)
       this.server.addService(
         binding.definition,
-        options.guard ? guarded(binding, options.guard) : (binding.handlers as grpc.UntypedServiceImplementation),
+        options.guard
+          ? guarded(binding, options.guard, options.duration)
+          : (binding.handlers as grpc.UntypedServiceImplementation),
       );
   }
 

@@ -3,7 +3,7 @@ import { RevocationList, revocationConsumers } from '../auth/revocations.js';
 import { resolveServiceKeys, type ServiceKeys } from '../auth/service-keys.js';
 import { JwksKeySource, type KeySource, TokenVerifier } from '../auth/verifier.js';
 import { openBus } from '../bus/open.js';
-import type { BusSubscription, EventBus } from '../bus/types.js';
+import { type BusSubscription, DEFAULT_MAX_DELIVER, type EventBus } from '../bus/types.js';
 import { openCache } from '../cache/open.js';
 import type { Cache } from '../cache/types.js';
 import { type BaseConfig, baseConfig, ConfigError, type Env, loadConfig } from '../config.js';
@@ -19,7 +19,7 @@ import { type HealthCheck, Readiness } from '../health.js';
 import { createHttpApp, type HttpApp } from '../http/app.js';
 import { CursorCodec } from '../http/cursor.js';
 import { createLogger, type Logger } from '../logger.js';
-import { createMetrics, type ServiceMetrics } from '../metrics.js';
+import { createMetrics, observePool, type ServiceMetrics } from '../metrics.js';
 import { serviceSecret } from '../secrets.js';
 import { type Chore, kitChores } from './chores.js';
 import { PollingWorker } from './polling-worker.js';
@@ -133,6 +133,7 @@ export async function createService<P extends TProperties>(
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
   });
+  observePool(metrics, db.pool);
   const bus = await openBus(config.BUS_URL, { name: `${definition.name}-service`, logger });
   const cache = await openCache(config.CACHE_URL, { namespace: definition.name });
   // Revoked sessions and members, fed by the kit's revocation consumers, refused by the verifier on every request.
@@ -196,7 +197,7 @@ export async function createService<P extends TProperties>(
   });
   const grpc = new GrpcServer(
     [...(parts.grpc ?? []), ...(parts.userData ? [userDataBinding(definition.name, parts.userData, logger)] : [])],
-    { guard, ...(tls ? { credentials: tls.server } : {}) },
+    { guard, duration: metrics.grpcServerDuration, ...(tls ? { credentials: tls.server } : {}) },
   );
   const consumers = [
     ...(parts.consumers ?? []),
@@ -248,7 +249,10 @@ export async function createService<P extends TProperties>(
     async startWorkers() {
       relay.start();
       for (const consumer of consumers) {
-        const handle = deliveryHandler(consumer, logger);
+        const handle = deliveryHandler(consumer, logger, (envelope) =>
+          metrics.consumerLag.set({ consumer: consumer.name }, (Date.now() - Date.parse(envelope.occurredAt)) / 1000),
+        );
+        const maxDeliver = consumer.maxDeliver ?? DEFAULT_MAX_DELIVER;
         subscriptions.push(
           await bus.subscribe({
             subject: consumer.event.subject,
@@ -259,7 +263,9 @@ export async function createService<P extends TProperties>(
                 await handle(delivery);
                 metrics.eventsConsumed.inc({ consumer: consumer.name, outcome: 'ok' });
               } catch (error) {
-                metrics.eventsConsumed.inc({ consumer: consumer.name, outcome: 'retry' });
+                // The bus gives the event up after this attempt (its onDeadLetter logs it): count it apart.
+                const outcome = delivery.deliveryCount >= maxDeliver ? 'dead_lettered' : 'retry';
+                metrics.eventsConsumed.inc({ consumer: consumer.name, outcome });
                 logger.warn({ err: error, eventId: delivery.id, consumer: consumer.name }, 'event handling failed');
                 throw error;
               }
