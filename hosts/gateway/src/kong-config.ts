@@ -47,7 +47,16 @@ export interface KongConfig {
   plugins: KongPlugin[];
 }
 
-const SUPPORTED_PLUGINS = ['correlation-id', 'cors', 'jwt', 'rate-limiting', 'request-size-limiting'];
+/** Kong's own metrics and traces: production Kong honours them; the dev gateway accepts and skips them. */
+export const OBSERVABILITY_PLUGINS = ['prometheus', 'opentelemetry'];
+const SUPPORTED_PLUGINS = [
+  'correlation-id',
+  'cors',
+  'jwt',
+  'rate-limiting',
+  'request-size-limiting',
+  ...OBSERVABILITY_PLUGINS,
+];
 
 const PLACEHOLDER = /\$\{([A-Z0-9_]+)\}/g;
 

@@ -53,6 +53,10 @@ consumers:
         algorithm: RS256
         rsa_public_key: \${JWT_PUBLIC_KEY}
 plugins:
+  - name: prometheus
+    config: { status_code_metrics: true }
+  - name: opentelemetry
+    config: { traces_endpoint: http://otel-collector:4318/v1/traces }
   - name: correlation-id
     config: { header_name: X-Request-ID, generator: uuid, echo_downstream: true }
   - name: cors

@@ -16,6 +16,13 @@ describe('kong.yml loading', () => {
     expect(config.services.map((service) => service.name)).toContain('user-service');
   });
 
+  it("accepts Kong's prometheus and opentelemetry plugins, which production Kong honours", () => {
+    const config = loadKongConfig(join(import.meta.dirname, '../../../kong/kong.yml'), env);
+    const global = config.plugins.map((plugin) => plugin.name);
+    expect(global).toEqual(expect.arrayContaining(['prometheus', 'opentelemetry']));
+    // The proxying tests run with both in the fixture's global plugins: the dev gateway skips them.
+  });
+
   it('refuses to start without the variables the file needs', () => {
     expect(() => loadKongConfig(writeKongConfig(), {})).toThrow(/JWT_PUBLIC_KEY/);
   });

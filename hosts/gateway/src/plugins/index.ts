@@ -1,5 +1,5 @@
 import { Problem } from '@diaspora/service-kit';
-import type { KongRoute } from '../kong-config.js';
+import { type KongRoute, OBSERVABILITY_PLUGINS } from '../kong-config.js';
 import type { MatchedRoute } from '../router.js';
 import { correlationId } from './correlation-id.js';
 import { cors } from './cors.js';
@@ -28,6 +28,8 @@ export function createPluginRunner({ config, cache }: PluginEnvironment) {
     let chain = chains.get(route);
     if (!chain) {
       chain = plugins
+        // The services' own metrics and traces stand in for Kong's here.
+        .filter((plugin) => !OBSERVABILITY_PLUGINS.includes(plugin.name))
         .map((plugin) => {
           const implementation = registry.get(plugin.name);
           if (!implementation) throw new Problem(500, { detail: `plugin ${plugin.name} is not available` });
