@@ -4,6 +4,9 @@ import { compactVerify, decodeJwt, decodeProtectedHeader, type JWTPayload, type 
 import type { KongConsumer, KongJwtSecret } from '../kong-config.js';
 import type { AccessContext, GatewayPlugin } from './types.js';
 
+/** How many distinct verified tokens the gateway remembers (about 1 KB each). */
+const VERIFIED_TOKENS = 10_000;
+
 const unauthorized = (detail: string) =>
   new Problem(401, { type: 'invalid-token', detail, headers: { 'www-authenticate': 'Bearer' } });
 
@@ -41,6 +44,12 @@ export function jwtPlugin(consumers: KongConsumer[]): GatewayPlugin {
       credentials.set(secret.key, { consumer, secret, key });
     }
   }
+  const verified = new Set<string>();
+  const remember = (token: string) => {
+    // Oldest first out (a Set iterates in insertion order), so memory stays bounded under any token churn.
+    if (verified.size >= VERIFIED_TOKENS) verified.delete(verified.values().next().value!);
+    verified.add(token);
+  };
   return {
     name: 'jwt',
     priority: 1450,
@@ -63,12 +72,18 @@ export function jwtPlugin(consumers: KongConsumer[]): GatewayPlugin {
       if (!credential) throw unauthorized(`No credentials found for given '${claimName}'.`);
       const { secret, consumer, key: verificationKey } = credential;
       if (header.alg !== secret.algorithm) throw new Problem(403, { detail: 'Invalid algorithm.' });
-      try {
-        // Signature only: Kong checks exp and nbf only when `claims_to_verify` lists them, which jose's
-        // jwtVerify (always checking both) cannot express.
-        await compactVerify(token, verificationKey, { algorithms: [secret.algorithm] });
-      } catch {
-        throw unauthorized('Invalid signature.');
+      // A token whose signature was verified once is verified: a client sends the same token for its whole
+      // lifetime, and the signature check was the costliest step of the gateway hop. Claims are checked every time.
+      const verifiedAs = `${secret.key}\u0000${token}`; // the credential it was verified with is part of the key
+      if (!verified.has(verifiedAs)) {
+        try {
+          // Signature only: Kong checks exp and nbf only when `claims_to_verify` lists them, which jose's
+          // jwtVerify (always checking both) cannot express.
+          await compactVerify(token, verificationKey, { algorithms: [secret.algorithm] });
+        } catch {
+          throw unauthorized('Invalid signature.');
+        }
+        remember(verifiedAs);
       }
       const claims = (config.claims_to_verify as string[] | undefined) ?? [];
       const now = Math.floor(Date.now() / 1000);
