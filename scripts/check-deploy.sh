@@ -171,6 +171,9 @@ for rules in "$RULES"/*.yaml; do
     { cat "$WORK/promtool.txt" >&2; die "promtool test rules $(basename "$tests")"; }
 done
 grep -q 'kind: PrometheusRule' "$WORK/diaspora-prod.yaml" || die "values-prod.yaml renders no PrometheusRule"
+node "$ROOT/deploy/observability/dashboards.mjs" --check >/dev/null || die "Grafana dashboards are stale"
+[[ "$(grep -c '^  name: diaspora-dashboard-' "$WORK/diaspora-prod.yaml")" -ge 10 ]] ||
+  die "values-prod.yaml does not ship the Grafana dashboards"
 say "alert rules: promtool check and unit tests ok ($(ls "$RULES"/*.yaml | wc -l) rule files, $(promtool --version 2>&1 | awk 'NR == 1 { print $3 }'))"
 
 # Helm's rendering of kong.yml must mean the same as the gateway's render-cli (when it is built here).
