@@ -3,6 +3,7 @@
 // files/dashboards, which ships them as ConfigMaps for Grafana's sidecar. `--check` fails when they are stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 
 const OUT = join(import.meta.dirname, '../helm/diaspora/files/dashboards');
 const SERVICES = ['user', 'event', 'content', 'messaging', 'notification', 'payment', 'search', 'integration', 'admin'];
@@ -184,11 +185,12 @@ for (const [file, content] of Object.entries(files)) {
   const text = `${JSON.stringify(content, null, 2)}\n`;
   const path = join(OUT, file);
   if (check) {
-    let current = '';
+    // Compared as JSON: the pre-commit hook (Biome) formats the files its own way.
+    let current = null;
     try {
-      current = readFileSync(path, 'utf8');
+      current = JSON.parse(readFileSync(path, 'utf8'));
     } catch {}
-    if (current !== text) {
+    if (!isDeepStrictEqual(current, JSON.parse(text))) {
       console.error(`stale dashboard: ${path} (run node deploy/observability/dashboards.mjs)`);
       stale++;
     }
