@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench -- <name>` runs one benchmark, `npm run bench` all of them, one after the other. Every file in
-// benchmarks/ that exports `benchmark` is one; adding a benchmark needs no change here.
-import { readdirSync } from 'node:fs';
+// benchmarks/ that exports `benchmark` is one; adding a benchmark needs no change here. Every run ends by writing
+// the headline line of each benchmark it ran into one markdown report (BENCH_REPORT, default bench/results.md).
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Benchmark } from './lib/report.js';
+import { type Benchmark, headlines } from './lib/report.js';
 
 const dir = join(import.meta.dirname, 'benchmarks');
 const benchmarks: Benchmark[] = [];
@@ -23,7 +24,25 @@ for (const name of names) {
     process.exit(2);
   }
 }
+const rows: string[] = [];
 for (const benchmark of benchmarks.filter((b) => names.length === 0 || names.includes(b.name))) {
   console.log(`\n## ${benchmark.id} ${benchmark.name}: ${benchmark.description}`);
-  await benchmark.run();
+  const before = headlines.length;
+  try {
+    await benchmark.run();
+    rows.push(...headlines.slice(before).map((line) => `| ${benchmark.id} | ${benchmark.name} | \`${line}\` |`));
+  } catch (error) {
+    // One failing benchmark is reported and the others still run; the exit code says something failed.
+    console.error(`${benchmark.name} failed:`, error);
+    rows.push(
+      `| ${benchmark.id} | ${benchmark.name} | failed: ${String((error as Error).message ?? error).split('\n')[0]} |`,
+    );
+    process.exitCode = 1;
+  }
 }
+const reportPath = process.env.BENCH_REPORT ?? join(import.meta.dirname, '..', 'results.md');
+writeFileSync(
+  reportPath,
+  `# Benchmark headlines\n\n${new Date().toISOString()}, node ${process.version}\n\n| id | benchmark | headline |\n|---|---|---|\n${rows.join('\n')}\n`,
+);
+console.log(`\nheadlines written to ${reportPath}`);

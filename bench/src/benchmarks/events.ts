@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DOMAINS } from '@diaspora/service-kit';
 import pg from 'pg';
-import { GEO_SQL, UPCOMING_SQL } from '../fixtures/events-sql.js';
+import { GEO_SQL, POPULAR_SQL, UPCOMING_OR_SQL, UPCOMING_SQL } from '../fixtures/events-sql.js';
 import { load } from '../lib/load.js';
 import { freePort, ROOT, registerMember, startNode, startPlatform } from '../lib/processes.js';
 import { type Benchmark, progress, report } from '../lib/report.js';
@@ -72,6 +72,12 @@ async function accessPaths(db: pg.Pool, sql: string, params: unknown[]): Promise
   return [...found].join(', ');
 }
 
+/** EXPLAIN (ANALYZE, BUFFERS), indented, so the report shows which indexes each listing reads and how much. */
+async function explain(db: pg.Pool, label: string, sql: string, params: unknown[]): Promise<void> {
+  const { rows } = await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+  console.log(`\n${label}:\n\n${rows.map((row) => `    ${row['QUERY PLAN']}`).join('\n')}`);
+}
+
 /**
  * P-events: on 100k events, `/upcoming` (JWT, gRPC GetUser to the user service, the personalized query) and the
  * filtered geo listing (`near` + radius + domain, earthdistance GiST index) through the event service, against
@@ -98,15 +104,19 @@ async function run(): Promise<void> {
     const { accessToken } = await registerMember(platform.gatewayUrl);
     const headers = { authorization: `Bearer ${accessToken}` };
     const service = platform.serviceUrl(2);
+    const bareUrl = `http://127.0.0.1:${barePort}`;
     const targets = [
-      { name: 'bare SQL /upcoming query (baseline)', url: `http://127.0.0.1:${barePort}/upcoming`, headers: {} },
+      { name: "bare SQL /upcoming, today's single OR (baseline)", url: `${bareUrl}/upcoming-or`, headers: {} },
+      { name: 'bare SQL /upcoming, UNION ALL branches (baseline)', url: `${bareUrl}/upcoming`, headers: {} },
       { name: 'event service GET /upcoming', url: `${service}/api/v1/events/upcoming?limit=20`, headers },
-      { name: 'bare SQL geo query (baseline)', url: `http://127.0.0.1:${barePort}/geo`, headers: {} },
+      { name: 'bare SQL geo query (baseline)', url: `${bareUrl}/geo`, headers: {} },
       {
         name: 'event service GET /?near=Paris&radiusKm=10&domain=ict',
         url: `${service}/api/v1/events?near=48.8566,2.3522&radiusKm=10&domain=ict&limit=20`,
         headers,
       },
+      { name: 'bare SQL /popular?country=FR (baseline)', url: `${bareUrl}/popular`, headers: {} },
+      { name: 'event service GET /popular?country=FR', url: `${service}/api/v1/events/popular?country=FR`, headers },
     ];
     const results = [];
     for (const target of targets) {
@@ -116,24 +126,31 @@ async function run(): Promise<void> {
         throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
       results.push({ target: target.name, 'req/s': result.rps, 'p50 ms': result.p50, 'p99 ms': result.p99 });
     }
-    const [upcomingBase, upcoming, geoBase, geo] = results as [
-      (typeof results)[0],
-      (typeof results)[0],
-      (typeof results)[0],
-      (typeof results)[0],
-    ];
+    const [orBase, unionBase, upcoming, geoBase, geo, popularBase, popular] = results as Required<typeof results>;
     console.log(`\nseeded ${EVENTS} events; access paths:`);
     console.log(`- upcoming: ${await accessPaths(db, UPCOMING_SQL, ['FR', 'Paris', 'SN'])}`);
+    console.log(`- upcoming before (single OR): ${await accessPaths(db, UPCOMING_OR_SQL, ['FR', 'Paris', 'SN'])}`);
     console.log(`- geo: ${await accessPaths(db, GEO_SQL, [48.8566, 2.3522, 10_000, 'ict'])}`);
+    console.log(`- popular: ${await accessPaths(db, POPULAR_SQL, ['FR'])}`);
+    await explain(db, 'upcoming (UNION ALL)', UPCOMING_SQL, ['FR', 'Paris', 'SN']);
+    await explain(db, "upcoming, today's single OR", UPCOMING_OR_SQL, ['FR', 'Paris', 'SN']);
+    await explain(db, 'geo', GEO_SQL, [48.8566, 2.3522, 10_000, 'ict']);
+    await explain(db, 'popular', POPULAR_SQL, ['FR']);
     report('events', results, {
-      ratio: upcoming['p99 ms'] / Math.max(upcomingBase['p99 ms'], 1),
-      geo_ratio: geo['p99 ms'] / Math.max(geoBase['p99 ms'], 1),
-      p50_ms: upcoming['p50 ms'],
-      p99_ms: upcoming['p99 ms'],
-      geo_p50_ms: geo['p50 ms'],
-      geo_p99_ms: geo['p99 ms'],
-      rps: upcoming['req/s'],
-      geo_rps: geo['req/s'],
+      // The issue 18 headline: the service's /upcoming against today's SQL alone (target >= 3).
+      speedup_vs_or_sql: upcoming!['req/s'] / orBase!['req/s'],
+      sql_speedup: unionBase!['req/s'] / orBase!['req/s'],
+      ratio: upcoming!['p99 ms'] / Math.max(unionBase!['p99 ms'], 1),
+      geo_ratio: geo!['p99 ms'] / Math.max(geoBase!['p99 ms'], 1),
+      popular_ratio: popular!['p99 ms'] / Math.max(popularBase!['p99 ms'], 1),
+      p50_ms: upcoming!['p50 ms'],
+      p99_ms: upcoming!['p99 ms'],
+      geo_p50_ms: geo!['p50 ms'],
+      geo_p99_ms: geo!['p99 ms'],
+      popular_p99_ms: popular!['p99 ms'],
+      rps: upcoming!['req/s'],
+      geo_rps: geo!['req/s'],
+      popular_rps: popular!['req/s'],
     });
   } finally {
     await db.end();
@@ -145,6 +162,7 @@ async function run(): Promise<void> {
 export const benchmark: Benchmark = {
   name: 'events',
   id: 'P-events',
-  description: '/upcoming and the filtered geo listing on 100k events vs the same indexed SQL behind bare Fastify',
+  description:
+    "/upcoming, the filtered geo listing and /popular on 100k events vs the same SQL (and /upcoming's former SQL) behind bare Fastify",
   run,
 };

@@ -23,8 +23,13 @@ export function report(
   const fields = Object.entries(summary)
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => `${key}=${format(value!)}`);
-  console.log(`\nbench ${name}: ${fields.join(' ')}`);
+  const headline = `bench ${name}: ${fields.join(' ')}`;
+  headlines.push(headline);
+  console.log(`\n${headline}`);
 }
+
+/** Every headline line printed in this process, in order (the runner writes them into one report). */
+export const headlines: string[] = [];
 
 function format(value: number): string {
   if (Number.isInteger(value)) return String(value);
