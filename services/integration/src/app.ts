@@ -1,5 +1,13 @@
 import { createClient, eventV1, userV1 } from '@diaspora/proto';
-import { ConfigError, createUnitOfWork, defineService, every, serviceSecret, userData } from '@diaspora/service-kit';
+import {
+  ConfigError,
+  createUnitOfWork,
+  defineService,
+  every,
+  RateLimiter,
+  serviceSecret,
+  userData,
+} from '@diaspora/service-kit';
 import { DurableJobs } from '@diaspora/service-kit/jobs';
 import { AddressPolicy } from './adapters/address-policy.js';
 import { CalDavAppleConnector } from './adapters/apple-calendar.js';
@@ -10,21 +18,25 @@ import { LogCrmConnector } from './adapters/log-crm.js';
 import { EnvelopeVault } from './adapters/vault.js';
 import { HttpWebhookSender } from './adapters/webhook-sender.js';
 import { GrpcEventDirectory } from './clients/event-directory.js';
+import { GrpcEventWriter } from './clients/event-writer.js';
 import { UserContactMatcher, UserMemberContacts } from './clients/user-contacts.js';
 import { integrationConfig } from './config.js';
 import { CalendarSync } from './domain/calendars.js';
 import { ContactDiscovery } from './domain/contacts.js';
 import { CrmSync } from './domain/crm.js';
+import { InboundApi } from './domain/inbound.js';
 import type { CrmConnector, GoogleConnector, Stores } from './domain/ports.js';
 import { type Publish, Webhooks } from './domain/webhooks.js';
 import { integrationConsumers } from './events/consumers.js';
 import { calendarRoutes } from './http/calendar-routes.js';
 import { contactRoutes } from './http/contact-routes.js';
+import { inboundRoutes } from './http/inbound-routes.js';
 import { webhookRoutes } from './http/webhook-routes.js';
 import { JOB_SCHEMA } from './jobs/queues.js';
 import { integrationJobWorker } from './jobs/worker.js';
 import { migrations } from './store/migrations.js';
 import { openIntegrationStore } from './store/open.js';
+import { PostgresOrganizationStore } from './store/organizations.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -126,6 +138,12 @@ export const integrationService = defineService({
           logger,
         })
       : undefined;
+    const eventWriter = eventClient ? new GrpcEventWriter(eventClient) : undefined;
+    const inbound = new InboundApi({
+      store: new PostgresOrganizationStore(db),
+      events: eventWriter,
+      clock: () => new Date(),
+    });
     const calendars = new CalendarSync({
       store,
       vault,
@@ -145,6 +163,15 @@ export const integrationService = defineService({
         await webhookRoutes(app, { webhooks, cursors });
         await contactRoutes(app, { contacts });
         await calendarRoutes(app, { calendars });
+        await inboundRoutes(app, {
+          inbound,
+          db,
+          limiter: new RateLimiter(cache, {
+            name: 'inbound-api-key',
+            limit: config.INBOUND_RATE_LIMIT_PER_MINUTE,
+            windowMs: 60_000,
+          }),
+        });
       },
       consumers: integrationConsumers({ webhooks, calendars, ...(crm ? { crm } : {}) }),
       userData: userData(uow, {

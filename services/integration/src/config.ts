@@ -39,5 +39,7 @@ export const integrationConfig = {
   HUBSPOT_BASE_PATH: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** Peers over gRPC: contact discovery (user) and event details for calendars (event). */
   USER_GRPC_ADDR: Type.Optional(Type.String()),
+  /** Requests per minute one inbound API key may make (the kit's limiter: across replicas with Redis). */
+  INBOUND_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 120, minimum: 1 }),
   EVENT_GRPC_ADDR: Type.Optional(Type.String()),
 } satisfies TProperties;

@@ -73,4 +73,33 @@ export const migrations: Migration[] = [
     `,
   },
   jobSchemaMigration('002_job_queue', JOB_SCHEMA, JOB_QUEUES),
+  {
+    // The inbound API's organizations and keys stay in PostgreSQL in both store modes (see organizations.ts).
+    id: '003_inbound_api',
+    up: `
+      CREATE TABLE inbound_organizations (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL
+      );
+      CREATE TABLE inbound_api_keys (
+        id text PRIMARY KEY,
+        organization_id text NOT NULL REFERENCES inbound_organizations (id) ON DELETE CASCADE,
+        name text NOT NULL,
+        hash text NOT NULL UNIQUE,
+        prefix text NOT NULL,
+        scopes text[] NOT NULL,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL,
+        revoked_at timestamptz,
+        last_used_at timestamptz
+      );
+      CREATE INDEX inbound_api_keys_organization ON inbound_api_keys (organization_id, created_at);
+    `,
+    down: `
+      DROP TABLE inbound_api_keys;
+      DROP TABLE inbound_organizations;
+    `,
+  },
 ];
