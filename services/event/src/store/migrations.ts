@@ -172,12 +172,15 @@ export const migrations: Migration[] = [
   {
     // Listing indexes ending in (starts_at, id), the listings' order, so each /upcoming branch (audience-query.ts)
     // and a place-filtered page is a LIMITed index scan; /popular per place reads its order from an index too.
-    // They supersede events_place and events_national (same leading columns).
+    // They supersede events_place and events_national (same leading columns). The INCLUDEd columns let a branch
+    // skip events that started but have not ended (and the other branches' rows) without reading the table.
     id: '0005_listing_indexes',
     up: `
-      CREATE INDEX events_city_listing ON events (country, city_key, starts_at, id) WHERE status = 'published';
-      CREATE INDEX events_country_listing ON events (country, starts_at, id) WHERE status = 'published';
-      CREATE INDEX events_national_listing ON events (country, starts_at, id)
+      CREATE INDEX events_city_listing ON events (country, city_key, starts_at, id) INCLUDE (ends_at)
+        WHERE status = 'published';
+      CREATE INDEX events_country_listing ON events (country, starts_at, id) INCLUDE (ends_at, type, city_key)
+        WHERE status = 'published';
+      CREATE INDEX events_national_listing ON events (country, starts_at, id) INCLUDE (ends_at, city_key)
         WHERE status = 'published' AND type = 'national';
       CREATE INDEX events_domain_listing ON events (domain, starts_at, id) WHERE status = 'published';
       CREATE INDEX events_popular_country ON events (country, registered_count DESC, starts_at, id)
