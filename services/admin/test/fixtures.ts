@@ -9,7 +9,14 @@ import {
   newId,
   Problem,
 } from '@diaspora/service-kit';
-import { type FakeUser, issueTestToken, startFakeUserService, startTestService, until } from '@diaspora/testing';
+import {
+  type FakeUser,
+  fakeHandlers,
+  issueTestToken,
+  startFakeUserService,
+  startTestService,
+  until,
+} from '@diaspora/testing';
 import { adminService } from '../src/app.js';
 
 export type AdminTestService = Awaited<ReturnType<typeof startTestService<typeof adminService.config>>>;
@@ -105,12 +112,7 @@ async function startFakeContent(items: Map<string, FakeItem>) {
     ),
     implement(
       eventV1.EventService,
-      {
-        getEvent: async () => {
-          throw new Problem(501);
-        },
-        batchGetEvents: async () => ({ events: [] }),
-        listUpcomingForUser: async () => ({ events: [] }),
+      fakeHandlers(eventV1.EventService, {
         getScorecard: async (request: eventV1.GetScorecardRequest) => ({
           organizerId: request.organizerId,
           year: 2026,
@@ -122,7 +124,7 @@ async function startFakeContent(items: Map<string, FakeItem>) {
           flagDate: '09-30',
           monthly: [],
         }),
-      } as unknown as eventV1.EventServiceHandlers,
+      }),
       createLogger({ service: 'fake-event', level: 'silent' }),
     ),
   ]);

@@ -3,6 +3,7 @@ import { eventV1, implement, messagingV1 } from '@diaspora/proto';
 import { buildEnvelope, createLogger, encodeEnvelope, GrpcServer, type HttpApp, newId } from '@diaspora/service-kit';
 import {
   type FakeUser,
+  fakeHandlers,
   issueTestToken,
   startFakeUserService,
   startTestService,
@@ -53,9 +54,7 @@ export async function startFakeEvents() {
     [
       implement(
         eventV1.EventService,
-        {
-          getEvent: async () => ({}),
-          batchGetEvents: async () => ({ events: [] }),
+        fakeHandlers(eventV1.EventService, {
           listUpcomingForUser: async (request) => ({
             events: (upcoming.get(request.userId) ?? []).map((event) => ({ ...event }) as eventV1.Event),
             nextPageToken: '',
@@ -73,7 +72,7 @@ export async function startFakeEvents() {
               monthly: [],
               ...scorecards.get(request.organizerId),
             }) as eventV1.Scorecard,
-        },
+        }),
         silent,
       ),
     ],

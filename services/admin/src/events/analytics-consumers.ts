@@ -8,6 +8,7 @@ import {
   PostPublished,
   RatingSubmitted,
   RegistrationCreated,
+  SessionStarted,
   SubscriptionActivated,
   SubscriptionCanceled,
   TicketPaid,
@@ -28,7 +29,7 @@ async function memberPlace(scope: Scope, userId: string): Promise<Place> {
 /**
  * Analytics read models, fed only by events: counters per day and community (the member's residence, or the
  * event's place for participation) and daily active members. Activity comes from what members do (posts,
- * comments, likes, messages, registrations, check-ins, ratings); there is no session event yet.
+ * comments, likes, messages, registrations, check-ins, ratings) and from signing in (`users.session.started`).
  */
 export function analyticsConsumers(deps: { db: Database; uow: UnitOfWork }): EventConsumer[] {
   const { db, uow } = deps;
@@ -63,6 +64,10 @@ export function analyticsConsumers(deps: { db: Database; uow: UnitOfWork }): Eve
       const place = { country: data.residenceCountry, city: data.residenceCity };
       await scope.analytics.bump({ day: dayOf(data.registeredAt), metric: 'registrations', place, amount: 1 });
       await scope.analytics.markActive(dayOf(data.registeredAt), data.userId, place);
+    }),
+    // A sign-in makes the member active that day without counting anything else.
+    counting('session', SessionStarted, async (scope, data) => {
+      await scope.analytics.markActive(dayOf(data.at), data.userId, await memberPlace(scope, data.userId));
     }),
     counting('post', PostPublished, (scope, data) => activity(scope, 'posts', data.authorId, data.createdAt)),
     counting('comment', CommentCreated, (scope, data) => activity(scope, 'comments', data.authorId, data.at)),

@@ -5,6 +5,7 @@ import {
   PostPublished,
   RatingSubmitted,
   RegistrationCreated,
+  SessionStarted,
   SubscriptionActivated,
   TicketPaid,
   TransactionRecorded,
@@ -154,6 +155,20 @@ describe('analytics from event-fed read models', () => {
       dau: 2,
     });
     expect(body.totals).toMatchObject({ registrations: 3, dau: 3, wau: 3, mau: 3 });
+  });
+
+  it('a sign-in (users.session.started) makes a member active that day, counted once', async () => {
+    const dauOn = async (offset: number) =>
+      (await report(`growth?from=${day(offset)}&to=${day(offset)}`)).json().series[0].dau as number;
+    const before = await dauOn(-5);
+    const handledBefore = (
+      await h.service.context.db.query<{ n: number }>('SELECT count(*)::int AS n FROM processed_events')
+    ).rows[0]!.n;
+    const lyon = members[1]!;
+    for (const sessionId of ['ses_a', 'ses_b'])
+      await deliver(h.service, SessionStarted, { userId: lyon.id, sessionId, at: at(-5) });
+    await handled(h.service, handledBefore + 2);
+    expect(await dauOn(-5)).toBe(before + 1);
   });
 
   it('engagement, participation and revenue', async () => {
