@@ -31,8 +31,11 @@ async function run(): Promise<void> {
         throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
       results.push({ target: target.name, 'req/s': result.rps, 'p50 ms': result.p50, 'p99 ms': result.p99 });
     }
-    const [baseline, , subject] = results as [(typeof results)[0], unknown, (typeof results)[0]];
+    const [baseline, direct, subject] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
     report('gateway', results, {
+      // The issue 18 headline: the same route through the gateway against direct (target >= 0.8, +5 ms p99).
+      pass_through: subject['req/s'] / direct['req/s'],
+      added_p99_vs_direct_ms: subject['p99 ms'] - direct['p99 ms'],
       ratio: subject['req/s'] / baseline['req/s'],
       added_p99_ms: subject['p99 ms'] - baseline['p99 ms'],
       p50_ms: subject['p50 ms'],
