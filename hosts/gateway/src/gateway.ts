@@ -23,7 +23,7 @@ import { OpenApiAggregator } from './openapi.js';
 import { type AccessContext, allowedBytes, createPluginRunner } from './plugins/index.js';
 import { type MatchedRoute, Router, upstreamPath } from './router.js';
 import { registerSecurityHeaders } from './security-headers.js';
-import { neverDelivered, UpstreamTargets } from './upstream-targets.js';
+import { safeToResend, UpstreamTargets } from './upstream-targets.js';
 import { refuseUpgrade, tunnelUpgrade } from './websocket.js';
 
 export interface GatewayOptions {
@@ -206,8 +206,8 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
             };
           },
           onError: (errorReply, { error }) => {
-            // A target that refused the connection never saw the request: another target of the upstream takes it.
-            const other = neverDelivered(error) ? retarget(match, base, tried) : undefined;
+            // Another target of the upstream takes a request the failed one never saw, or one safe to repeat.
+            const other = safeToResend(error, request) ? retarget(match, base, tried) : undefined;
             if (other) return void forward(other);
             const timedOut =
               /timeout/i.test(error.message) || (error as { code?: string }).code === 'UND_ERR_HEADERS_TIMEOUT';

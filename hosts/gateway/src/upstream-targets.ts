@@ -35,12 +35,29 @@ export class UpstreamTargets {
   }
 }
 
-/** Connection errors that mean the request never reached the target, so another one may safely take it. */
-export function neverDelivered(error: unknown): boolean {
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND']);
+/** The pooled connection died under the request (a killed instance): it may or may not have been processed. */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+function codesOf(error: unknown): string[] {
   // reply-from wraps the client's error (ServiceUnavailableError, ConnectTimeoutError…) with the original as cause.
+  const codes: string[] = [];
   for (let e = error as { code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 3; depth++) {
-    if (e.code === 'ECONNREFUSED' || e.code === 'UND_ERR_CONNECT_TIMEOUT' || e.code === 'ENOTFOUND') return true;
+    if (e.code) codes.push(e.code);
     e = e.cause as typeof e;
   }
-  return false;
+  return codes;
+}
+
+/**
+ * Whether another target may take a request that failed this way: always when no connection was made (the
+ * request never arrived); when the connection was lost under it, only if repeating it is harmless (an idempotent
+ * method, or an Idempotency-Key the service deduplicates on).
+ */
+export function safeToResend(error: unknown, request: { method: string; headers: Record<string, unknown> }): boolean {
+  const codes = codesOf(error);
+  if (codes.some((code) => NOT_CONNECTED.has(code))) return true;
+  if (!codes.some((code) => CONNECTION_LOST.has(code))) return false;
+  return IDEMPOTENT_METHODS.has(request.method) || typeof request.headers['idempotency-key'] === 'string';
 }

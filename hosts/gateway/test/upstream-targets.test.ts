@@ -4,7 +4,7 @@ import { testSigningKey } from '@diaspora/testing';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '../src/gateway.js';
-import { UpstreamTargets } from '../src/upstream-targets.js';
+import { safeToResend, UpstreamTargets } from '../src/upstream-targets.js';
 import { writeKongConfig } from './fixtures.js';
 
 describe('UpstreamTargets', () => {
@@ -22,6 +22,24 @@ describe('UpstreamTargets', () => {
     expect(targets.pick(new Set(['a', 'b']))).toBeUndefined();
     now = 5_001;
     expect(new Set([targets.pick(), targets.pick()])).toEqual(new Set(['a', 'b']));
+  });
+});
+
+describe('safeToResend', () => {
+  const wrapped = (code: string) =>
+    Object.assign(new Error('wrapped'), { cause: Object.assign(new Error(code), { code }) });
+  const post = { method: 'POST', headers: {} };
+  it('resends any request that never connected', () => {
+    expect(safeToResend(wrapped('ECONNREFUSED'), post)).toBe(true);
+  });
+  it('resends a request whose connection was lost only when repeating it is harmless', () => {
+    expect(safeToResend(wrapped('UND_ERR_SOCKET'), post)).toBe(false);
+    expect(safeToResend(wrapped('UND_ERR_SOCKET'), { method: 'GET', headers: {} })).toBe(true);
+    expect(safeToResend(wrapped('ECONNRESET'), { method: 'POST', headers: { 'idempotency-key': 'k1' } })).toBe(true);
+  });
+  it('never resends after a timeout or another error (the target may still be working on it)', () => {
+    expect(safeToResend(wrapped('UND_ERR_HEADERS_TIMEOUT'), { method: 'GET', headers: {} })).toBe(false);
+    expect(safeToResend(new Error('boom'), { method: 'GET', headers: {} })).toBe(false);
   });
 });
 

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { member, type Platform, ready, startPlatform, waitFor } from './platform.js';
+
+let platform: Platform;
+beforeAll(async () => {
+  platform = await startPlatform();
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+
+const post = (text: string) => ({ text, language: 'en', visibility: 'public', domain: 'education' });
+
+describe('npm run start:distributed', () => {
+  it('runs every service as its own process, messaging and content twice, each ready', async () => {
+    const ids = platform.processes().map((p) => p.id);
+    expect(ids).toEqual(
+      expect.arrayContaining(['user', 'event', 'content', 'content-2', 'messaging', 'messaging-2', 'gateway']),
+    );
+    const pids = new Set(platform.processes().map((p) => p.pid));
+    expect(pids.size).toBe(ids.length);
+    for (const p of platform.processes().filter((p) => p.id !== 'gateway')) expect(await ready(p.http)).toBe(true);
+  });
+
+  it('serves the API through the gateway: register, then posts written and read back', async () => {
+    const alice = await member(platform.gatewayUrl, 'alice');
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const response = await alice.call('POST', '/api/v1/content/posts', post(`distributed ${i}`));
+      expect(response.status).toBe(201);
+      ids.push(((await response.json()) as { id: string }).id);
+    }
+    for (const id of ids) expect((await alice.call('GET', `/api/v1/content/posts/${id}`)).status).toBe(200);
+  });
+
+  it('kill -9 of one content instance: no request fails (the other instance takes them), and it is restarted', async () => {
+    const alice = await member(platform.gatewayUrl, 'kill');
+    const victim = platform.process('content');
+    process.kill(victim.pid, 'SIGKILL');
+    const acknowledged: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const response = await alice.call('POST', '/api/v1/content/posts', post(`after kill ${i}`));
+      expect(response.status).toBe(201);
+      acknowledged.push(((await response.json()) as { id: string }).id);
+    }
+    const restarted = await waitFor('the killed instance to come back', async () => {
+      const now = platform.process('content');
+      return now.pid !== victim.pid && (await ready(now.http)) && now;
+    });
+    expect(restarted.http).toBe(victim.http);
+    for (const id of acknowledged) expect((await alice.call('GET', `/api/v1/content/posts/${id}`)).status).toBe(200);
+  });
+});
