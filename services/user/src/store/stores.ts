@@ -3,8 +3,8 @@ import type { Stores } from '../domain/ports.js';
 import { PgExportStore, PgIdentityStore, PgTokenStore } from './account-repository.js';
 import { PgGraphStore } from './graph-repository.js';
 import { PgMemberStore } from './members-repository.js';
-import { PgRoleStore } from './roles-repository.js';
 import { PgResetRequestStore } from './reset-requests-repository.js';
+import { PgRoleStore } from './roles-repository.js';
 import { PgSessionStore } from './sessions-repository.js';
 import { PgUserStore } from './users-repository.js';
 
