@@ -19,6 +19,7 @@ import { EnvelopeVault } from './adapters/vault.js';
 import { HttpWebhookSender } from './adapters/webhook-sender.js';
 import { GrpcEventDirectory } from './clients/event-directory.js';
 import { GrpcEventWriter } from './clients/event-writer.js';
+import { GrpcMemberTiers } from './clients/member-tiers.js';
 import { UserContactMatcher, UserMemberContacts } from './clients/user-contacts.js';
 import { integrationConfig } from './config.js';
 import { CalendarSync } from './domain/calendars.js';
@@ -26,6 +27,7 @@ import { ContactDiscovery } from './domain/contacts.js';
 import { CrmSync } from './domain/crm.js';
 import { InboundApi } from './domain/inbound.js';
 import type { CrmConnector, GoogleConnector, Stores } from './domain/ports.js';
+import { TwoWaySync } from './domain/two-way-sync.js';
 import { type Publish, Webhooks } from './domain/webhooks.js';
 import { integrationConsumers } from './events/consumers.js';
 import { calendarRoutes } from './http/calendar-routes.js';
@@ -157,6 +159,17 @@ export const integrationService = defineService({
       logger,
       defaultCalDavUrl: config.CALDAV_DEFAULT_URL,
     });
+    const twoWay = eventWriter
+      ? new TwoWaySync({
+          store,
+          open: (connection) => vault.open(connection.credentials),
+          google,
+          events: eventWriter,
+          tiers: new GrpcMemberTiers(userClient),
+          calendars,
+          logger,
+        })
+      : undefined;
 
     return {
       async routes(app) {
@@ -179,6 +192,7 @@ export const integrationService = defineService({
         erase: (_scope, userId) => store.eraseUser(userId),
       }),
       chores: [
+        ...(twoWay ? [every('google two-way pull', config.GOOGLE_SYNC_INTERVAL_MS, () => twoWay.pullAll())] : []),
         every('webhook delivery log retention', HOUR, () =>
           store.purgeDeliveriesBefore(new Date(Date.now() - config.WEBHOOK_LOG_RETENTION_DAYS * DAY)),
         ),

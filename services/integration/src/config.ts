@@ -30,6 +30,8 @@ export const integrationConfig = {
   /** Where Google sends the member back; default PUBLIC_BASE_URL + /api/v1/integrations/calendar/google/callback. */
   GOOGLE_REDIRECT_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** Test/staging overrides of Google's endpoints (a local fake of OAuth and Calendar v3). */
+  /** How often premium organizers' Google calendars are pulled (sync tokens) for edits to flow back. */
+  GOOGLE_SYNC_INTERVAL_MS: Type.Integer({ default: 300_000, minimum: 1000 }),
   GOOGLE_OAUTH_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   GOOGLE_API_ROOT_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** CRM kept in step with registrations: none, `log` (local), or `hubspot` (HUBSPOT_ACCESS_TOKEN). */

@@ -17,10 +17,15 @@ export async function startFakeGoogle() {
   const accessTokens = new Set<string>();
   const refreshTokens = new Set<string>();
   const revoked: string[] = [];
+  /** The sync tokens events.list was called with ('full' without one). */
+  const listed: string[] = [];
   const calendars = new Map<string, { summary: string; events: Map<string, FakeEvent> }>([
     ['awa@gmail.example', { summary: 'awa@gmail.example', events: new Map() }],
   ]);
   let seq = 0;
+  /** Change sequence for events.list sync tokens (`sync-<n>`: changes after n). */
+  let changeSeq = 0;
+  const stamp = (event: FakeEvent) => Object.assign(event, { updated: new Date().toISOString(), changed: ++changeSeq });
 
   const json = (res: ServerResponse, status: number, body: unknown) =>
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -86,19 +91,35 @@ export async function startFakeGoogle() {
     const calendar = calendars.get(path[1] ?? '');
     if (path[0] === 'calendars' && path[2] === 'events' && calendar) {
       if (path.length === 3 && req.method === 'POST') {
-        const event = { ...payload, id: `ev${++seq}`, etag: `"${seq}"` };
+        const event = stamp({ ...payload, id: `ev${++seq}`, etag: `"${seq}"`, status: 'confirmed' });
         calendar.events.set(event.id, event);
         return json(res, 200, event);
+      }
+      if (path.length === 3 && req.method === 'GET') {
+        // events.list: incremental with syncToken (deleted events included as status "cancelled"), else everything.
+        const token = url.searchParams.get('syncToken');
+        const since = token ? Number(/^sync-(\d+)$/.exec(token)?.[1] ?? Number.NaN) : 0;
+        if (Number.isNaN(since) || since > changeSeq)
+          return json(res, 410, {
+            error: { code: 410, message: 'Sync token is no longer valid, a full sync is required.' },
+          });
+        const items = [...calendar.events.values()].filter((e) =>
+          token
+            ? (e.changed as number) > since
+            : e.status !== 'cancelled' || url.searchParams.get('showDeleted') === 'true',
+        );
+        listed.push(token ?? 'full');
+        return json(res, 200, { items, nextSyncToken: `sync-${changeSeq}` });
       }
       const existing = calendar.events.get(path[3] ?? '');
       if (!existing) return json(res, 404, { error: { code: 404, message: 'Not Found' } });
       if (req.method === 'PUT') {
-        const event = { ...payload, id: existing.id, etag: `"${++seq}"` };
+        const event = stamp({ status: 'confirmed', ...payload, id: existing.id, etag: `"${++seq}"` });
         calendar.events.set(existing.id, event);
         return json(res, 200, event);
       }
       if (req.method === 'DELETE') {
-        calendar.events.delete(existing.id);
+        stamp(Object.assign(existing, { status: 'cancelled' }));
         return res.writeHead(204).end();
       }
     }
@@ -118,8 +139,17 @@ export async function startFakeGoogle() {
     },
     diasporaEvents() {
       const calendar = [...calendars.values()].find((c) => c.summary === 'Diaspora');
-      return calendar ? [...calendar.events.values()] : [];
+      return calendar ? [...calendar.events.values()].filter((e) => e.status !== 'cancelled') : [];
     },
+    /** The member edits an event in Google (its `updated` becomes now, or `updated` when given). */
+    edit(eventId: string, changes: Record<string, unknown>, updated?: string) {
+      for (const calendar of calendars.values()) {
+        const event = calendar.events.get(eventId);
+        if (event) stamp(Object.assign(event, changes));
+        if (event && updated) event.updated = updated;
+      }
+    },
+    listed,
     /** The member revoked access in their Google account. */
     revokeAll() {
       refreshTokens.clear();

@@ -1,6 +1,6 @@
 import { calendar, type calendar_v3, auth as googleAuth } from 'googleapis/build/src/apis/calendar/index.js';
 import type { CalendarConnection, CalendarEntry, CalendarItem } from '../domain/model.js';
-import { type CalendarAccount, CalendarAuthError, type GoogleConnector } from '../domain/ports.js';
+import { type CalendarAccount, CalendarAuthError, type GoogleConnector, type RemoteChange } from '../domain/ports.js';
 
 const SCOPE = 'https://www.googleapis.com/auth/calendar';
 const CALENDAR_NAME = 'Diaspora';
@@ -111,6 +111,39 @@ export class GoogleCalendarConnector implements GoogleConnector {
     }
   }
 
+  async changes(
+    connection: CalendarConnection,
+    credentials: string,
+    syncToken: string | undefined,
+  ): Promise<{ changes: RemoteChange[]; nextSyncToken?: string }> {
+    const api = this.api(JSON.parse(credentials) as Tokens);
+    const changes: RemoteChange[] = [];
+    let pageToken: string | undefined;
+    let nextSyncToken: string | undefined;
+    try {
+      do {
+        const page = await api.events.list({
+          calendarId: connection.calendarRef,
+          maxResults: 250,
+          ...(syncToken ? { syncToken } : { showDeleted: true }),
+          ...(pageToken ? { pageToken } : {}),
+        });
+        for (const item of page.data.items ?? []) {
+          const change = toChange(item);
+          if (change) changes.push(change);
+        }
+        pageToken = page.data.nextPageToken ?? undefined;
+        nextSyncToken = page.data.nextSyncToken ?? nextSyncToken;
+      } while (pageToken);
+    } catch (error) {
+      // Google expired the token: start over with a full listing (the documented recovery).
+      if (syncToken && status(error) === 410) return this.changes(connection, credentials, undefined);
+      if (isRevoked(error)) throw new CalendarAuthError('Google access was revoked (invalid_grant)');
+      throw error;
+    }
+    return { changes, ...(nextSyncToken ? { nextSyncToken } : {}) };
+  }
+
   async open(connection: CalendarConnection, credentials: string): Promise<CalendarAccount> {
     const api = this.api(JSON.parse(credentials) as Tokens);
     const calendarId = connection.calendarRef;
@@ -148,6 +181,22 @@ export class GoogleCalendarConnector implements GoogleConnector {
         }),
     };
   }
+}
+
+function toChange(item: calendar_v3.Schema$Event): RemoteChange | undefined {
+  if (!item.id || !item.updated) return undefined;
+  const eventId = item.extendedProperties?.private?.diasporaEventId ?? undefined;
+  const startsAt = item.start?.dateTime ? new Date(item.start.dateTime) : undefined;
+  const endsAt = item.end?.dateTime ? new Date(item.end.dateTime) : undefined;
+  return {
+    remoteRef: item.id,
+    ...(eventId ? { eventId } : {}),
+    canceled: item.status === 'cancelled',
+    ...(item.summary ? { title: item.summary } : {}),
+    ...(startsAt ? { startsAt } : {}),
+    ...(endsAt ? { endsAt } : {}),
+    updated: new Date(item.updated),
+  };
 }
 
 function eventBody(entry: CalendarEntry): calendar_v3.Schema$Event {

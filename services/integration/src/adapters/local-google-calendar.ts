@@ -30,6 +30,11 @@ export class LocalGoogleConnector implements GoogleConnector {
 
   async revoke() {}
 
+  /** Nobody edits the in-memory calendar: nothing to pull. */
+  async changes() {
+    return { changes: [] };
+  }
+
   async open(connection: CalendarConnection): Promise<CalendarAccount> {
     const calendar = this.calendars.get(connection.calendarRef) ?? new Map<string, CalendarEntry>();
     this.calendars.set(connection.calendarRef, calendar);

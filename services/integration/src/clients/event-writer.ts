@@ -1,6 +1,7 @@
 import type { eventV1 } from '@diaspora/proto';
 import { Problem } from '@diaspora/service-kit';
 import type { DraftEventInput, EventWriter, InboundRegistration } from '../domain/inbound.js';
+import type { OrganizerEvents } from '../domain/two-way-sync.js';
 
 /** The event service's status codes back as the HTTP answers the domain rules meant (its detail kept). */
 const HTTP_BY_GRPC: Record<number, { status: number; type?: string }> = {
@@ -22,8 +23,18 @@ function asProblem(error: unknown): never {
 }
 
 /** Writes on members' behalf through the event service's gRPC (its rules decide; integration only relays). */
-export class GrpcEventWriter implements EventWriter {
+export class GrpcEventWriter implements EventWriter, OrganizerEvents {
   constructor(private readonly client: eventV1.EventServiceClient) {}
+
+  async get(eventId: string) {
+    try {
+      const { event } = await this.client.getEvent({ eventId, viewerId: '' });
+      return event ? eventOf(event) : undefined;
+    } catch (error) {
+      if ((error as { code?: number }).code === 5) return undefined;
+      throw error;
+    }
+  }
 
   async registerMember(input: { eventId: string; userId: string; organizationId: string }) {
     const { registration } = await this.client.registerMemberForEvent(input).catch(asProblem);

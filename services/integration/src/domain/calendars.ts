@@ -201,6 +201,12 @@ export class CalendarSync {
     }
   }
 
+  /** Pushes the platform's current version of an event again (after a refused edit made in a calendar). */
+  async refresh(eventId: string) {
+    const entry = await this.deps.events.get(eventId);
+    if (entry) await this.eventChanged(entry);
+  }
+
   private async push(connection: CalendarConnection, entry: CalendarEntry): Promise<boolean> {
     const existing = await this.deps.store.calendars.item(connection.userId, connection.provider, entry.eventId);
     const written = await this.withAccount(connection, (account) => account.upsert(entry, existing));

@@ -158,8 +158,30 @@ export interface AppleConnector extends CalendarProviderPort {
   connect(credentials: { serverUrl: string; username: string; password: string }): Promise<{ calendarRef: string }>;
 }
 
+/** One event as changed in the member's Google calendar since the last pull. */
+export interface RemoteChange {
+  remoteRef: string;
+  /** extendedProperties.private.diasporaEventId, when Google kept it. */
+  eventId?: string;
+  canceled: boolean;
+  title?: string;
+  startsAt?: Date;
+  endsAt?: Date;
+  /** Google's `updated`: the last-writer rule compares it with the platform's last change. */
+  updated: Date;
+}
+
 /** Google Calendar: OAuth (offline access, PKCE, state) and the Diaspora calendar of the member's account. */
 export interface GoogleConnector extends CalendarProviderPort {
+  /**
+   * Changes since `syncToken` (everything without one, or when Google expired it: 410), and the next token.
+   * Throws CalendarAuthError for a revoked grant.
+   */
+  changes(
+    connection: CalendarConnection,
+    credentials: string,
+    syncToken: string | undefined,
+  ): Promise<{ changes: RemoteChange[]; nextSyncToken?: string }>;
   authorizeUrl(input: { state: string; codeChallenge: string }): string;
   /** Trades the code (with the PKCE verifier) for tokens; finds or makes the Diaspora calendar. */
   exchange(code: string, codeVerifier: string): Promise<{ credentials: string; account: string; calendarRef: string }>;
