@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { member, type Platform, ready, startPlatform, waitFor } from './platform.js';
+import { member, type Platform, ready, servers, startPlatform, waitFor } from './platform.js';
 
 let platform: Platform;
 beforeAll(async () => {
@@ -49,5 +49,22 @@ describe('npm run start:distributed', () => {
     });
     expect(restarted.http).toBe(victim.http);
     for (const id of acknowledged) expect((await alice.call('GET', `/api/v1/content/posts/${id}`)).status).toBe(200);
+  });
+
+  it('PostgreSQL restarted: 503 problems during the gap, then recovery', async () => {
+    const alice = await member(platform.gatewayUrl, 'pg');
+    servers('stop', 'postgres');
+    let during: Response;
+    try {
+      during = await alice.call('POST', '/api/v1/content/posts', post('during the gap'));
+    } finally {
+      servers('start', 'postgres');
+    }
+    expect(during.status).toBe(503);
+    expect(during.headers.get('content-type')).toContain('application/problem+json');
+    await waitFor('writes to succeed again', async () => {
+      const response = await alice.call('POST', '/api/v1/content/posts', post('after the gap'));
+      return response.status === 201;
+    });
   });
 });
