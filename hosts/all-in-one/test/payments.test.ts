@@ -168,6 +168,6 @@ describe('payments through the gateway (all-in-one, local provider)', () => {
       body: '{"id":"evt_1","type":"invoice.paid","data":{"object":{}}}',
     });
     expect(answer.status).toBe(400);
-    expect((await answer.json()).type).toContain('invalid-signature');
+    expect(((await answer.json()) as { type: string }).type).toContain('invalid-signature');
   });
 });
