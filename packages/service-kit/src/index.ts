@@ -56,5 +56,6 @@ export * from './runtime/service.js';
 export * from './runtime/standalone.js';
 export { type UserDataPart, userData } from './runtime/user-data.js';
 export * from './secrets.js';
+export * from './store/platform-settings.js';
 export * from './store/unit-of-work.js';
 export * from './vocabulary.js';

@@ -1,5 +1,5 @@
 import { createClient, eventV1, implement, userV1 } from '@diaspora/proto';
-import { createUnitOfWork, defineService, LiveRoles, userData } from '@diaspora/service-kit';
+import { createUnitOfWork, defineService, LiveRoles, PlatformSetting, userData } from '@diaspora/service-kit';
 import { DurableJobs } from '@diaspora/service-kit/jobs';
 import { relationshipStanding } from './clients/relationships.js';
 import { GrpcUserDirectory } from './clients/user-directory.js';
@@ -24,7 +24,6 @@ import { registrationRoutes } from './http/registration-routes.js';
 import { EventJobPlanner, JOB_SCHEMA } from './jobs/queues.js';
 import { eventJobWorker } from './jobs/worker.js';
 import { migrations } from './store/migrations.js';
-import { ConsulQuotaSetting } from './store/quota-settings.js';
 import { eventStores } from './store/stores.js';
 
 export const eventService = defineService({
@@ -65,7 +64,7 @@ export const eventService = defineService({
       roles,
     });
     const attendance = new Attendance(uow, { roles });
-    const consulQuota = new ConsulQuotaSetting(db, config.CONSUL_EVENT_QUOTA);
+    const consulQuota = new PlatformSetting(db, 'consulYearlyQuota', config.CONSUL_EVENT_QUOTA);
     const scorecards = new Scorecards(uow, directory, {
       quota: () => consulQuota.value(),
       flagDate: config.SCORECARD_FLAG_DATE,

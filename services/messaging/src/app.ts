@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createClient, implement, messagingV1, userV1 } from '@diaspora/proto';
-import { type AccessClaims, createUnitOfWork, defineService, userData, type Worker } from '@diaspora/service-kit';
+import {
+  type AccessClaims,
+  createUnitOfWork,
+  defineService,
+  PlatformSetting,
+  userData,
+  type Worker,
+} from '@diaspora/service-kit';
 import { openPresence } from '@diaspora/service-kit/presence';
 import { createRealtimeMetrics, openRealtime } from '@diaspora/service-kit/realtime';
 import { openStorage } from '@diaspora/service-kit/storage';
@@ -31,7 +38,6 @@ import { frameDispatcher } from './realtime/frame-handlers.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { socketRoute } from './realtime/socket-route.js';
 import { migrations } from './store/migrations.js';
-import { QuotaSettings } from './store/quota-settings.js';
 import { messagingStores } from './store/stores.js';
 
 export const messagingService = defineService({
@@ -60,9 +66,9 @@ export const messagingService = defineService({
     const tiers = new EffectiveTiers(uow.read.members);
     const directory = new MemberDirectory(uow.read.conversations);
     const relationships = new UserServiceRelationships(users, cache, config.RELATIONSHIP_CACHE_SECONDS, logger);
-    const quotaSettings = new QuotaSettings(db, config.FREE_DAILY_MESSAGES);
+    const quotaSettings = new PlatformSetting(db, 'freeMessagingDailyQuota', config.FREE_DAILY_MESSAGES);
     const quotas = new DailyQuotas(cache, {
-      messages: () => quotaSettings.messages(),
+      messages: () => quotaSettings.value(),
       conversations: config.FREE_DAILY_NEW_CONVERSATIONS,
     });
     const views = new Views(storage);

@@ -1,4 +1,4 @@
-import type { Queryable } from '@diaspora/service-kit';
+import { type Queryable, readPlatformSettings, recordPlatformSettings } from '@diaspora/service-kit';
 import type { SponsoredItem } from '../domain/feed/sponsored.js';
 
 /** The platform settings this service applies, as the admin dashboard last set them (absent: config applies). */
@@ -26,22 +26,12 @@ export class PlatformSettings {
 
   /** Reads the stored values (through `q`: a consumer's transaction sees its own write). */
   async refresh(q: Queryable = this.db): Promise<void> {
-    const { rows } = await q.query<{ name: string; value: unknown }>(
-      'SELECT name, value FROM platform_settings WHERE name = ANY($1)',
-      [NAMES],
-    );
-    this.current = Object.fromEntries(rows.map((row) => [row.name, row.value])) as AppliedSettings;
+    this.current = (await readPlatformSettings(q, NAMES)) as AppliedSettings;
     this.onRefresh(this.current);
   }
 
   /** Stores the admin's values unless a later change is already stored (events may arrive out of order). */
   async record(tx: Queryable, values: AppliedSettings, at: Date): Promise<void> {
-    for (const [name, value] of Object.entries(values))
-      await tx.query(
-        `INSERT INTO platform_settings (name, value, updated_at) VALUES ($1, $2, $3)
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-         WHERE platform_settings.updated_at < excluded.updated_at`,
-        [name, JSON.stringify(value), at],
-      );
+    await recordPlatformSettings(tx, { ...values }, at);
   }
 }

@@ -1,9 +1,8 @@
 import { AdminSettingsUpdated } from '@diaspora/events';
-import { type Database, type EventConsumer, idempotentConsumer } from '@diaspora/service-kit';
-import type { QuotaSettings } from '../store/quota-settings.js';
+import { type Database, type EventConsumer, idempotentConsumer, type PlatformSetting } from '@diaspora/service-kit';
 
 /** Platform settings the admin dashboard owns and this service applies: the free tier's daily message quota. */
-export function settingsConsumers(db: Database, quotas: QuotaSettings): EventConsumer[] {
+export function settingsConsumers(db: Database, quotas: PlatformSetting<number>): EventConsumer[] {
   return [
     idempotentConsumer(db, 'admin-settings', AdminSettingsUpdated, async (tx, data) => {
       if (data.changed.includes('freeMessagingDailyQuota'))
