@@ -57,6 +57,8 @@ describe('proxying', () => {
     const response = await call(`/api/v1/echo/public?q=${'x'.repeat(20_000)}`);
     expect(response.status).toBe(431);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
     expect(await json(response)).toMatchObject({ status: 431, title: 'Request Header Fields Too Large' });
   });
 

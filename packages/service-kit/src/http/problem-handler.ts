@@ -111,7 +111,10 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
     const body = JSON.stringify(new Problem(status, { detail }).toBody());
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nConnection: close\r\n\r\n${body}`,
+        `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nConnection: close\r\n` +
+        // The defensive headers every other answer carries (app.ts, the gateway).
+        'X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nCache-Control: no-store\r\n\r\n' +
+        body,
     );
   }
   socket.destroy(error);

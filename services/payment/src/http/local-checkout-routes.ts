@@ -1,4 +1,4 @@
-import type { HttpApp } from '@diaspora/service-kit';
+import { type HttpApp, Problem } from '@diaspora/service-kit';
 import { SessionIdParam } from './schemas.js';
 
 export interface LocalCheckout {
@@ -34,7 +34,8 @@ export async function localCheckoutRoutes(app: HttpApp, checkout: LocalCheckout)
       },
       async (request, reply) => {
         const session = await checkout.session(request.params.sessionId);
-        if (!session) return reply.code(404).type('text/html').send('<p>Unknown checkout.</p>');
+        // Errors are problems here too, like everywhere else on the platform (the page itself is HTML).
+        if (!session) throw new Problem(404, { detail: 'Unknown checkout session.' });
         const amount = `${((session.amount_total ?? 0) / 100).toFixed(2)} ${(session.currency ?? '').toUpperCase()}`;
         const done = session.status === 'complete';
         return reply

@@ -27,6 +27,15 @@ describe('the premium flow with the local provider (no Stripe keys)', () => {
   const completeAt = (checkoutUrl: string) =>
     h.app.inject({ method: 'POST', url: `${new URL(checkoutUrl).pathname}/complete` });
 
+  it('an unknown checkout session is a 404 problem, not a page', async () => {
+    const answer = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/payments/local-checkout/cs_local_${'0'.repeat(32)}`,
+    });
+    expect(answer.statusCode).toBe(404);
+    expect(answer.headers['content-type']).toContain('application/problem+json');
+  });
+
   it('lists the configured plans', async () => {
     const answer = await h.app.inject({ method: 'GET', url: '/api/v1/payments/plans' });
     expect(answer.statusCode).toBe(200);
