@@ -124,18 +124,22 @@ export class OutboxRelay {
   private async listen(): Promise<void> {
     if (this.listener) return;
     const client = await this.options.db.pool.connect();
+    try {
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      client.release(true); // a client kept out of the pool would hang its close forever
+      throw error;
+    }
     client.on('notification', () => this.worker.wake());
     client.on('error', () => void this.unlisten());
-    await client.query(`LISTEN ${CHANNEL}`);
     this.listener = client;
   }
 
+  /** Destroying the connection ends the LISTEN too, without a query that a lost connection might never answer. */
   private async unlisten(): Promise<void> {
     const client = this.listener;
     this.listener = undefined;
-    if (!client) return;
-    await client.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
-    client.release(true);
+    client?.release(true);
   }
 
   private async publishBatch(): Promise<number> {

@@ -1,6 +1,7 @@
 import { defineEvent, type EventEnvelope } from '@diaspora/events';
 import { createLogger } from '@diaspora/service-kit';
 import { freshDatabase, postgresTargets } from '@diaspora/testing';
+import type { PoolClient } from 'pg';
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../src/bus/memory.js';
@@ -105,6 +106,25 @@ for (const target of postgresTargets()) {
       while (bus.published.length === 0 && Date.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 10));
       expect(bus.published).toHaveLength(1);
+    });
+
+    it('gives its listening connection back when LISTEN fails, so the pool can still close', async () => {
+      const { db, bus } = await setup();
+      const connect = db.pool.connect.bind(db.pool) as () => Promise<PoolClient>;
+      db.pool.connect = (async () => {
+        const client = await connect();
+        const query = client.query.bind(client) as (text: string) => Promise<unknown>;
+        Object.assign(client, {
+          query: (text: string, ...rest: unknown[]) =>
+            text.startsWith('LISTEN') ? Promise.reject(new Error('connection lost')) : query(text, ...(rest as [])),
+        });
+        return client;
+      }) as typeof db.pool.connect;
+      const relay = new OutboxRelay({ db, bus, logger, pollMs: 20 });
+      relay.start();
+      await new Promise((resolve) => setTimeout(resolve, 200)); // several failed passes
+      await relay.stop();
+      expect(db.pool.totalCount - db.pool.idleCount).toBe(0); // nothing left checked out
     });
 
     it('lets two relays share the outbox without publishing a row twice', async () => {
