@@ -116,14 +116,32 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** A TCP port free on loopback right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+// Ports are handed out below the kernel's ephemeral range (32768+), so an outgoing connection never takes one
+// between this answer and the bind, and each vitest worker (or other process) draws from a block of its own,
+// so two test files running side by side never get the same port.
+const BLOCK_SIZE = 400;
+let handedOut = 0;
+
+function blockStart(): number {
+  const worker = Number(process.env.VITEST_POOL_ID);
+  if (Number.isInteger(worker) && worker > 0) return 22_000 + ((worker - 1) % 12) * BLOCK_SIZE;
+  return 27_000 + (process.pid % 12) * BLOCK_SIZE;
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** A TCP port free on loopback right now, never one this process handed out before (until its block wraps). */
+export async function freePort(): Promise<number> {
+  const start = blockStart();
+  for (let tries = 0; tries < BLOCK_SIZE; tries++) {
+    const port = start + (handedOut++ % BLOCK_SIZE);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${start}-${start + BLOCK_SIZE - 1}`);
 }

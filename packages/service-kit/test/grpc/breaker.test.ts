@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from '@diaspora/embedded-postgres';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isUnavailableError } from '../../src/errors.js';
@@ -65,14 +65,6 @@ const USER_DATA: ServiceDescriptor<PingClient, { exportUserData(r: { userId: str
   file: 'common/v1/user_data.proto',
   methods: ['exportUserData'],
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('createClient with a dead dependency', () => {
   let server: GrpcServer | undefined;
