@@ -118,9 +118,10 @@ export function withDatabase(url: string, database: string): string {
 
 // Ports are handed out below the kernel's ephemeral range (32768+), so an outgoing connection never takes one
 // between this answer and the bind, and each vitest worker (or other process) draws from a block of its own,
-// so two test files running side by side never get the same port.
+// so two test files running side by side never get the same port. A child process inherits its worker's block
+// and starts elsewhere in it.
 const BLOCK_SIZE = 400;
-let handedOut = 0;
+let handedOut = (process.pid * 37) % BLOCK_SIZE;
 
 function blockStart(): number {
   const worker = Number(process.env.VITEST_POOL_ID);
