@@ -23,8 +23,6 @@ export const notificationConfig = {
    * FCM HTTP v1 API in CI); unset in production.
    */
   FCM_ENDPOINT_OVERRIDE: Type.Optional(Type.String({ pattern: '^http://' })),
-  /** Public base URL of the API, for links in emails (unsubscribe). */
-  PUBLIC_BASE_URL: Type.String({ default: 'http://localhost:8000', pattern: '^https?://' }),
   /** Signs unsubscribe links; derived from DATA_DIR when unset (like CURSOR_SECRET). */
   UNSUBSCRIBE_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   /** Tries per push or email before its delivery is dead-lettered (each retry waits twice as long). */

@@ -65,8 +65,6 @@ export const paymentConfig = {
   PAYPAL_WEBHOOK_ID: Type.Optional(Type.String({ minLength: 3 })),
   /** sandbox | live, or a base URL of a PayPal-compatible server. */
   PAYPAL_ENVIRONMENT: Type.String({ default: 'sandbox', pattern: '^(sandbox|live|https?://.+)$' }),
-  /** Public base URL of the API: return pages of checkouts and the local provider's checkout page. */
-  PUBLIC_BASE_URL: Type.String({ default: 'http://localhost:8000', pattern: '^https?://' }),
   /** Where the member's browser goes after paying or abandoning a checkout. */
   CHECKOUT_SUCCESS_URL: Type.String({ default: 'http://localhost:8000/payments/success', pattern: '^https?://' }),
   CHECKOUT_CANCEL_URL: Type.String({ default: 'http://localhost:8000/payments/canceled', pattern: '^https?://' }),
