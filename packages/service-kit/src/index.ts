@@ -29,6 +29,7 @@ export * from './grpc/service-auth.js';
 export * from './health.js';
 export { createHttpApp, type HttpApp, logCompletedRequest } from './http/app.js';
 export { authPlugin, callerOf } from './http/auth-plugin.js';
+export { type ConditionalGetOptions, conditionalGet, notModified, weakEtag } from './http/conditional-get.js';
 export * from './http/cursor.js';
 export { forwardedClient, isLoopback, plainAddress, trustedProxyMatcher } from './http/forwarded.js';
 export {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { until } from '@diaspora/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getOrComputeOnce } from '../../src/cache/compute-once.js';
 import { openCache } from '../../src/cache/open.js';
@@ -62,6 +63,67 @@ function describeComputeOnce(name: string, url: () => string): void {
       expect(await getOrComputeOnce(cache, 'k4', compute, { ttlMs: 80 })).toBe('v1');
       await new Promise((done) => setTimeout(done, 120));
       expect(await getOrComputeOnce(cache, 'k4', compute, { ttlMs: 80 })).toBe('v2');
+    });
+
+    it('serves a stale value at once while exactly one caller refreshes it (stale-while-revalidate)', async () => {
+      const [first, second] = [await open(), await open()];
+      let computations = 0;
+      let release: () => void = () => undefined;
+      const compute = async () => {
+        computations++;
+        if (computations > 1) await new Promise<void>((done) => (release = done));
+        return `v${computations}`;
+      };
+      const options = { ttlMs: 60, staleMs: 10_000, pollMs: 10 };
+      expect(await getOrComputeOnce(first, 'k5', compute, options)).toBe('v1');
+      await new Promise((done) => setTimeout(done, 100));
+      // Past its ttl: every caller, on either handle, is answered with v1 without waiting for the refresh.
+      const answers = await Promise.all([
+        ...Array.from({ length: 4 }, () => getOrComputeOnce(first, 'k5', compute, options)),
+        ...Array.from({ length: 4 }, () => getOrComputeOnce(second, 'k5', compute, options)),
+      ]);
+      expect(answers).toEqual(Array(8).fill('v1'));
+      expect(computations).toBe(2);
+      release();
+      await until(async () => (await second.get('k5'))?.endsWith(':v2') ?? false, {
+        what: 'the refreshed value',
+        timeoutMs: 3000,
+      });
+      expect(computations).toBe(2);
+    });
+
+    it('a failed background refresh keeps the stale value, is reported, and the next caller retries', async () => {
+      const cache = await open();
+      const failures: unknown[] = [];
+      let fail = true;
+      let n = 0;
+      const compute = async () => {
+        n++;
+        if (n > 1 && fail) throw new Error('engine down');
+        return `v${n}`;
+      };
+      const options = { ttlMs: 40, staleMs: 10_000, onRefreshError: (error: unknown) => failures.push(error) };
+      expect(await getOrComputeOnce(cache, 'k6', compute, options)).toBe('v1');
+      await new Promise((done) => setTimeout(done, 70));
+      expect(await getOrComputeOnce(cache, 'k6', compute, options)).toBe('v1');
+      await until(async () => failures.length === 1, { what: 'the refresh failure', timeoutMs: 3000 });
+      fail = false;
+      // The lock was released: the next caller refreshes (still answered stale), then the new value shows.
+      expect(await getOrComputeOnce(cache, 'k6', compute, options)).toBe('v1');
+      await until(async () => (await getOrComputeOnce(cache, 'k6', compute, options)) === 'v3', {
+        what: 'the value refreshed after the failure',
+        timeoutMs: 3000,
+      });
+    });
+
+    it('an invalidated key is never served stale: the next caller waits for a fresh value', async () => {
+      const cache = await open();
+      let n = 0;
+      const compute = async () => `v${++n}`;
+      const options = { ttlMs: 10_000, staleMs: 10_000 };
+      expect(await getOrComputeOnce(cache, 'k7', compute, options)).toBe('v1');
+      await cache.delete('k7');
+      expect(await getOrComputeOnce(cache, 'k7', compute, options)).toBe('v2');
     });
   });
 }
