@@ -7,6 +7,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Benchmark, headlines } from './lib/report.js';
 
+// `--duration 60` / `--members=50` become BENCH_DURATION / BENCH_MEMBERS for the benchmarks that read them;
+// parsed before the benchmarks are imported, since they read their settings when loaded.
+const names: string[] = [];
+for (let args = process.argv.slice(2), i = 0; i < args.length; i++) {
+  const flag = /^--([a-z][a-z-]*)(?:=(.*))?$/.exec(args[i]!);
+  if (!flag) names.push(args[i]!);
+  else process.env[`BENCH_${flag[1]!.replaceAll('-', '_').toUpperCase()}`] = flag[2] ?? args[++i] ?? '';
+}
 const dir = join(import.meta.dirname, 'benchmarks');
 const benchmarks: Benchmark[] = [];
 for (const file of readdirSync(dir)
@@ -17,7 +25,6 @@ for (const file of readdirSync(dir)
 }
 benchmarks.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
 
-const names = process.argv.slice(2);
 for (const name of names) {
   if (!benchmarks.some((benchmark) => benchmark.name === name)) {
     console.error(`unknown benchmark "${name}"; known: ${benchmarks.map((b) => `${b.name} (${b.id})`).join(', ')}`);
