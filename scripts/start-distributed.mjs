@@ -9,6 +9,7 @@
 // +50), DISTRIBUTED_DATA_DIR (.data/distributed), DISTRIBUTED_SERVICES (subset, user always), DISTRIBUTED_REPLICAS
 // (messaging=2,content=2), LOG_LEVEL. A crashed service is restarted (a pod's restartPolicy); Ctrl+C stops every
 // child, then the servers this script started. <data dir>/platform.json lists the processes (the chaos suite reads it).
+// `kill -USR2 <supervisor pid>` restarts every service in turn without failing requests (a rolling restart).
 import { execFileSync, spawn } from 'node:child_process';
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -123,18 +124,23 @@ async function main() {
   // Instance k of service n: HTTP base+100+n (+50 per further instance), gRPC base+200+n (+50).
   const instances = names.flatMap((name) => {
     const n = SERVICE_ORDER.indexOf(name);
-    return Array.from({ length: replicas[name] ?? 1 }, (_, k) => ({
+    const count = replicas[name] ?? 1;
+    return Array.from({ length: count }, (_, k) => ({
       name,
       id: k ? `${name}-${k + 1}` : name,
       http: base + 100 + n + 50 * k,
       grpc: base + 200 + n + 50 * k,
+      // A single instance's spare ports: its surge instance serves on them during a rolling restart.
+      ...(count === 1 ? { spare: { http: base + 125 + n, grpc: base + 225 + n } } : {}),
     }));
   });
-  const grpcOf = (name) => {
-    const own = instances.filter((i) => i.name === name);
-    // grpc-js's ipv4: resolver takes several addresses; the channel moves to the next one when one goes away.
-    return own.length > 1 ? `ipv4:${own.map((i) => `127.0.0.1:${i.grpc}`).join(',')}` : `127.0.0.1:${own[0].grpc}`;
-  };
+  const portsOf = (name, kind) =>
+    instances.filter((i) => i.name === name).flatMap((i) => [i[kind], ...(i.spare ? [i.spare[kind]] : [])]);
+  // grpc-js's ipv4: resolver takes several addresses; the channel moves to the next one when one goes away.
+  const grpcOf = (name) =>
+    `ipv4:${portsOf(name, 'grpc')
+      .map((port) => `127.0.0.1:${port}`)
+      .join(',')}`;
   const peers = Object.fromEntries(names.map((name) => [`${name.toUpperCase()}_GRPC_ADDR`, grpcOf(name)]));
   const userHttp = instances.find((i) => i.name === 'user').http;
 
@@ -205,10 +211,7 @@ async function main() {
     JWT_PUBLIC_KEY: jwtPublic,
     GATEWAY_UPSTREAMS: JSON.stringify(
       Object.fromEntries(
-        names.map((name) => [
-          `${name}-service`,
-          instances.filter((i) => i.name === name).map((i) => `http://127.0.0.1:${i.http}`),
-        ]),
+        names.map((name) => [`${name}-service`, portsOf(name, 'http').map((port) => `http://127.0.0.1:${port}`)]),
       ),
     ),
   };
@@ -225,6 +228,7 @@ async function main() {
 
   let stopping = false;
   const children = new Map();
+  const retiring = new Set();
   const start = (spec, color) => {
     if (stopping) return;
     const child = spawn(process.execPath, spec.args, { cwd: ROOT, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -234,7 +238,7 @@ async function main() {
     children.set(spec.id, child);
     writeState();
     child.on('exit', (code, signal) => {
-      if (stopping) return;
+      if (stopping || retiring.has(child)) return;
       say(`${spec.id} exited (${signal ?? code}); restarting in 1 s`);
       setTimeout(() => !stopping && start(spec, color), 1000);
     });
@@ -245,6 +249,7 @@ async function main() {
       JSON.stringify(
         {
           supervisor: process.pid,
+          rollingRestarts,
           gatewayUrl,
           servers: { postgres: serverEnv.POSTGRES_URL, redis: serverEnv.REDIS_URL, nats: serverEnv.NATS_URL },
           processes: processes.map(({ id, name, http, grpc }) => ({
@@ -281,6 +286,57 @@ async function main() {
     say('stopped');
     process.exit(exitCode);
   };
+  const exited = (child) =>
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((d) => child.once('exit', d));
+  // `kubectl rollout restart` (SIGUSR2): one process after the other is stopped by SIGTERM (it drains) and started
+  // again; while a single-instance service restarts, a surge instance on its spare ports (listed in the gateway's
+  // upstream and the peers' gRPC addresses) serves. The gateway itself is not restarted: it is the one port.
+  let rolling = false;
+  let rollingRestarts = 0;
+  const rollingRestart = async () => {
+    if (rolling || stopping) return;
+    rolling = true;
+    say('rolling restart: each service in turn (SIGTERM, drain, start again)');
+    for (const spec of processes.filter((p) => p.id !== 'gateway')) {
+      const { http, grpc } = spec.spare ?? {};
+      const surge = spec.spare && {
+        ...spec,
+        id: `${spec.id}-surge`,
+        http,
+        env: { ...spec.env, HTTP_PORT: String(http), GRPC_PORT: String(grpc) },
+      };
+      if (surge) {
+        start(surge, 90);
+        await ready(surge, '/health/ready');
+      }
+      const old = children.get(spec.id);
+      old.kill('SIGTERM');
+      await exited(old); // the exit handler starts it again
+      while (!stopping && children.get(spec.id) === old) await new Promise((r) => setTimeout(r, 100));
+      await ready(spec, '/health/ready');
+      if (surge) {
+        const child = children.get(surge.id);
+        retiring.add(child);
+        children.delete(surge.id);
+        child.kill('SIGTERM');
+        await exited(child);
+      }
+    }
+    rolling = false;
+    rollingRestarts++;
+    writeState();
+    say('rolling restart done');
+  };
+  process.on(
+    'SIGUSR2',
+    () =>
+      void rollingRestart().catch((error) => {
+        rolling = false;
+        say(`\x1b[31mrolling restart failed: ${error.message}\x1b[0m`);
+      }),
+  );
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 

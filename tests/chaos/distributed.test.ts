@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { member, type Platform, ready, servers, startPlatform, waitFor } from './platform.js';
+import { describe, expect, inject, it } from 'vitest';
+import { attach, member, ready, servers, waitFor } from './platform.js';
 
-let platform: Platform;
-beforeAll(async () => {
-  platform = await startPlatform();
-});
-afterAll(async () => {
-  await platform?.stop();
-});
+const platform = attach(inject('platform'));
 
 const post = (text: string) => ({ text, language: 'en', visibility: 'public', domain: 'education' });
 

@@ -55,15 +55,8 @@ export async function startPlatform(portBase = 21000) {
     });
     child.on('exit', (code) => fail(new Error(`start-distributed exited (${code}):\n${output.slice(-4000)}`)));
   });
-  const state = () =>
-    JSON.parse(readFileSync(join(dataDir, 'platform.json'), 'utf8')) as {
-      gatewayUrl: string;
-      processes: ProcessInfo[];
-    };
   return {
-    gatewayUrl: state().gatewayUrl,
-    processes: () => state().processes,
-    process: (id: string) => state().processes.find((p) => p.id === id)!,
+    ...attach({ dataDir, servers: urls }),
     log: () => output,
     async stop() {
       if (child.exitCode !== null) return;
@@ -73,7 +66,32 @@ export async function startPlatform(portBase = 21000) {
     },
   };
 }
-export type Platform = Awaited<ReturnType<typeof startPlatform>>;
+
+/** What a test file needs to find the running platform (the global setup provides it). */
+export interface PlatformInfo {
+  dataDir: string;
+  servers: Record<string, string>;
+}
+
+/** The platform from its state file: processes and pids change as they are killed and restarted. */
+export function attach(info: PlatformInfo) {
+  const state = () =>
+    JSON.parse(readFileSync(join(info.dataDir, 'platform.json'), 'utf8')) as {
+      supervisor: number;
+      rollingRestarts: number;
+      gatewayUrl: string;
+      processes: ProcessInfo[];
+    };
+  return {
+    info,
+    gatewayUrl: state().gatewayUrl,
+    supervisor: () => state().supervisor,
+    rollingRestarts: () => state().rollingRestarts,
+    processes: () => state().processes,
+    process: (id: string) => state().processes.find((p) => p.id === id)!,
+  };
+}
+export type Platform = ReturnType<typeof attach>;
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
@@ -119,5 +137,5 @@ export async function member(gatewayUrl: string, tag: string) {
       ...(body ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(15_000),
     });
-  return { id: user.id, call };
+  return { id: user.id, token: accessToken, call };
 }
