@@ -1,6 +1,10 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import { ChatClient, type ChatClientOptions } from './chat.js';
 import type { components, paths } from './gen/schema.js';
 
+export * from './chat.js';
+export * from './chat-frames.js';
+export { DOMAINS, type Domain } from './vocabulary.js';
 export type { components, paths };
 
 interface Tokens {
@@ -49,8 +53,26 @@ export class DiasporaClient {
     return this.tokens?.accessToken;
   }
 
+  /** The chat socket of this member: it connects with the current access token and renews it through `refresh`. */
+  chat(options: Pick<ChatClientOptions, 'WebSocket' | 'backoff'> = {}): ChatClient {
+    return new ChatClient({
+      ...options,
+      baseUrl: this.options.baseUrl,
+      token: () => this.tokens?.accessToken,
+      refreshToken: async () => ((await this.refresh()) ? this.tokens?.accessToken : undefined),
+    });
+  }
+
   async login(email: string, password: string) {
     const { data, error, response } = await this.api.POST('/api/v1/users/auth/login', { body: { email, password } });
+    if (!data) throw new DiasporaError(response.status, error);
+    this.setTokens({ accessToken: data.accessToken, refreshToken: data.refreshToken });
+    return data.user;
+  }
+
+  /** Creates the account and signs in with the tokens the registration answers (no second password hash). */
+  async register(body: paths['/api/v1/users/auth/register']['post']['requestBody']['content']['application/json']) {
+    const { data, error, response } = await this.api.POST('/api/v1/users/auth/register', { body });
     if (!data) throw new DiasporaError(response.status, error);
     this.setTokens({ accessToken: data.accessToken, refreshToken: data.refreshToken });
     return data.user;
