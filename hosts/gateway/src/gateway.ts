@@ -19,6 +19,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { registerDevOutbox } from './dev-outbox.js';
 import { registerDocs } from './docs.js';
 import { loadKongConfig } from './kong-config.js';
+import { lazyChildLogger } from './lazy-logger.js';
 import { OpenApiAggregator } from './openapi.js';
 import { type AccessContext, allowedBytes, createPluginRunner } from './plugins/index.js';
 import { type MatchedRoute, Router, upstreamPath } from './router.js';
@@ -69,7 +70,15 @@ function refuseMalformedUrl(url: string): void {
     throw problems.badRequest('The URL is not validly percent-encoded.', 'malformed-url');
   }
 }
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
 
 function requestIdOf(request: IncomingMessage): string {
   const incoming = request.headers['x-request-id'];
@@ -107,7 +116,8 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     .filter((plugin) => plugin.name === 'request-size-limiting')
     .map((plugin) => allowedBytes(plugin.config));
 
-  const trusted = trustedProxyMatcher(options.trustedProxies ?? []);
+  // Nobody trusted (the default): no address lookup per request.
+  const trusted = options.trustedProxies?.length ? trustedProxyMatcher(options.trustedProxies) : () => false;
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
@@ -115,6 +125,8 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     bodyLimit: Math.max(1024, ...sizeLimits, sizeLimits.length ? 0 : 128 * 1024 * 1024),
     requestIdHeader: false,
     genReqId: requestIdOf,
+    childLoggerFactory: (logger, bindings, childOptions) =>
+      lazyChildLogger(logger, bindings, childOptions as Record<string, unknown>),
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,
   });
@@ -195,15 +207,15 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
             ? { body, contentType: String(request.headers['content-type'] ?? 'application/octet-stream') }
             : {}),
           timeout: match.service.read_timeout ?? 60_000,
-          rewriteRequestHeaders: (_request, headers) => ({ ...headers, ...context.upstreamHeaders }),
+          // reply-from hands over its own copy of the client's headers: it is completed in place.
+          rewriteRequestHeaders: (_request, headers) => Object.assign(headers, context.upstreamHeaders),
           rewriteHeaders: (headers) => {
-            const kept = Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.includes(name)));
-            return {
-              ...kept,
-              ...context.responseHeaders,
-              'x-kong-upstream-latency': String(Math.round(performance.now() - proxyStarted)),
-              'x-kong-proxy-latency': String(Math.round(proxyStarted - started)),
-            };
+            const kept: typeof headers = {};
+            for (const name in headers) if (!HOP_BY_HOP.has(name)) kept[name] = headers[name];
+            Object.assign(kept, context.responseHeaders);
+            kept['x-kong-upstream-latency'] = String(Math.round(performance.now() - proxyStarted));
+            kept['x-kong-proxy-latency'] = String(Math.round(proxyStarted - started));
+            return kept;
           },
           onError: (errorReply, { error }) => {
             // Another target of the upstream takes a request the failed one never saw, or one safe to repeat.
@@ -229,7 +241,9 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     },
   });
 
-  app.addHook('onResponse', async (request, reply) => logCompletedRequest(request, reply));
+  // The line is info level: nothing is built for it when the gateway logs less (LOG_LEVEL=warn under load).
+  if (options.logger.isLevelEnabled('info'))
+    app.addHook('onResponse', async (request, reply) => logCompletedRequest(request, reply));
 
   app.server.on('upgrade', (request: IncomingMessage, socket, head: Buffer) => {
     const requestId = requestIdOf(request);

@@ -76,6 +76,16 @@ export class Router {
 export function upstreamPath(match: MatchedRoute, path: string, serviceUrl: string): string {
   // Kong defaults strip_path to true.
   const rest = match.route.strip_path !== false ? path.slice(match.matched.length) || '/' : path;
-  const base = new URL(serviceUrl).pathname.replace(/\/$/, '');
-  return `${base}${rest.startsWith('/') ? rest : `/${rest}`}`;
+  return `${basePathOf(serviceUrl)}${rest.startsWith('/') ? rest : `/${rest}`}`;
+}
+
+/** A service URL's path without its trailing slash; parsed once per URL, not on every request. */
+const basePaths = new Map<string, string>();
+function basePathOf(serviceUrl: string): string {
+  let base = basePaths.get(serviceUrl);
+  if (base === undefined) {
+    base = new URL(serviceUrl).pathname.replace(/\/$/, '');
+    basePaths.set(serviceUrl, base);
+  }
+  return base;
 }

@@ -7,6 +7,13 @@ import type { AccessContext, GatewayPlugin } from './types.js';
 /** How many distinct verified tokens the gateway remembers (about 1 KB each). */
 const VERIFIED_TOKENS = 10_000;
 
+interface VerifiedToken {
+  header: ProtectedHeaderParameters;
+  payload: JWTPayload;
+  /** The `key` of the jwt_secret whose key verified the signature. */
+  credential: string;
+}
+
 const unauthorized = (detail: string) =>
   new Problem(401, { type: 'invalid-token', detail, headers: { 'www-authenticate': 'Bearer' } });
 
@@ -44,11 +51,14 @@ export function jwtPlugin(consumers: KongConsumer[]): GatewayPlugin {
       credentials.set(secret.key, { consumer, secret, key });
     }
   }
-  const verified = new Set<string>();
-  const remember = (token: string) => {
-    // Oldest first out (a Set iterates in insertion order), so memory stays bounded under any token churn.
-    if (verified.size >= VERIFIED_TOKENS) verified.delete(verified.values().next().value!);
-    verified.add(token);
+  // A token whose signature was verified once is verified: a client sends the same token for its whole lifetime,
+  // and the signature check was the costliest step of the gateway hop. Its decoded header and claims are kept with
+  // it (decoding was next), together with the credential that verified it; claims are still checked every time.
+  const verified = new Map<string, VerifiedToken>();
+  const remember = (token: string, entry: VerifiedToken) => {
+    // Oldest first out (a Map iterates in insertion order), so memory stays bounded under any token churn.
+    if (verified.size >= VERIFIED_TOKENS) verified.delete(verified.keys().next().value!);
+    verified.set(token, entry);
   };
   return {
     name: 'jwt',
@@ -57,13 +67,17 @@ export function jwtPlugin(consumers: KongConsumer[]): GatewayPlugin {
       if (context.method === 'OPTIONS' && config.run_on_preflight === false) return;
       const token = findToken(context, config);
       if (!token) throw unauthorized('An access token is required.');
+      const known = verified.get(token);
       let header: ProtectedHeaderParameters;
       let payload: JWTPayload;
-      try {
-        header = decodeProtectedHeader(token);
-        payload = decodeJwt(token);
-      } catch {
-        throw unauthorized('Bad token; invalid JSON.');
+      if (known) ({ header, payload } = known);
+      else {
+        try {
+          header = decodeProtectedHeader(token);
+          payload = decodeJwt(token);
+        } catch {
+          throw unauthorized('Bad token; invalid JSON.');
+        }
       }
       const claimName = String(config.key_claim_name ?? 'iss');
       const key = payload[claimName];
@@ -72,10 +86,8 @@ export function jwtPlugin(consumers: KongConsumer[]): GatewayPlugin {
       if (!credential) throw unauthorized(`No credentials found for given '${claimName}'.`);
       const { secret, consumer, key: verificationKey } = credential;
       if (header.alg !== secret.algorithm) throw new Problem(403, { detail: 'Invalid algorithm.' });
-      // A token whose signature was verified once is verified: a client sends the same token for its whole
-      // lifetime, and the signature check was the costliest step of the gateway hop. Claims are checked every time.
-      const verifiedAs = `${secret.key}\u0000${token}`; // the credential it was verified with is part of the key
-      if (!verified.has(verifiedAs)) {
+      // The credential it was verified with must be the one this route's key claim picks.
+      if (known?.credential !== secret.key) {
         try {
           // Signature only: Kong checks exp and nbf only when `claims_to_verify` lists them, which jose's
           // jwtVerify (always checking both) cannot express.
@@ -83,7 +95,7 @@ export function jwtPlugin(consumers: KongConsumer[]): GatewayPlugin {
         } catch {
           throw unauthorized('Invalid signature.');
         }
-        remember(verifiedAs);
+        remember(token, { header, payload, credential: secret.key });
       }
       const claims = (config.claims_to_verify as string[] | undefined) ?? [];
       const now = Math.floor(Date.now() / 1000);
