@@ -1,0 +1,4 @@
+export declare const schemaFile: string;
+export declare const BANNER: string;
+export declare function renderSchema(document: URL | object): Promise<string>;
+export declare function committedSchema(): string;
