@@ -7,12 +7,16 @@ import { eventConfig } from './config.js';
 import { Attendance } from './domain/attendance.js';
 import { Calendars } from './domain/calendars.js';
 import { Catalog } from './domain/catalog.js';
+import { EventReads } from './domain/event-reads.js';
+import { invalidatingUnitOfWork } from './domain/invalidating-uow.js';
 import { Invitations } from './domain/invitations.js';
 import type { Stores } from './domain/ports.js';
 import { Privacy } from './domain/privacy.js';
+import { ReadCache } from './domain/read-cache.js';
 import { Registrations } from './domain/registrations.js';
 import { Scorecards } from './domain/scorecards.js';
 import { eventConsumers } from './events/consumers.js';
+import { readCacheConsumers } from './events/read-cache-consumers.js';
 import { settingsConsumers } from './events/settings-consumers.js';
 import { eventGrpcHandlers } from './grpc/handlers.js';
 import { OnBehalf } from './grpc/on-behalf.js';
@@ -44,11 +48,19 @@ export const eventService = defineService({
       service: 'event',
       logger,
     });
+    const readCache = new ReadCache(config.READ_CACHE_TTL_MS > 0 ? cache : undefined, {
+      ttlMs: config.READ_CACHE_TTL_MS,
+      staleMs: config.READ_CACHE_STALE_MS,
+      logger,
+    });
     // Jobs are planned through the scope's transaction, so they commit (or vanish) with the change.
-    const uow = createUnitOfWork<Stores>(db, outbox, (q) => ({
-      ...eventStores(q),
-      jobs: new EventJobPlanner(jobs.scheduler(q), config.REMINDER_OFFSETS_MINUTES),
-    }));
+    const uow = invalidatingUnitOfWork(
+      createUnitOfWork<Stores>(db, outbox, (q) => ({
+        ...eventStores(q),
+        jobs: new EventJobPlanner(jobs.scheduler(q), config.REMINDER_OFFSETS_MINUTES),
+      })),
+      readCache,
+    );
     const userClient = createClient(userV1.UserService, config.USER_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
     const directory = new GrpcUserDirectory(userClient, cache);
     // Role-gated writes ask the user service (a token keeps a revoked appointment until it expires).
@@ -69,7 +81,8 @@ export const eventService = defineService({
       quota: () => consulQuota.value(),
       flagDate: config.SCORECARD_FLAG_DATE,
     });
-    const privacy = new Privacy({ uow, catalog, registrations, directory });
+    const privacy = new Privacy({ uow, catalog, registrations, directory, readCache });
+    const reads = new EventReads({ uow, catalog, readCache, cursors });
     return {
       async routes(app) {
         await calendarRoutes(app, {
@@ -77,7 +90,7 @@ export const eventService = defineService({
           publicBaseUrl: config.PUBLIC_BASE_URL,
           reminderOffsetsMinutes: config.REMINDER_OFFSETS_MINUTES,
         });
-        await eventRoutes(app, catalog);
+        await eventRoutes(app, catalog, reads);
         await registrationRoutes(app, { registrations, attendance, db });
         await ratingRoutes(app, { attendance, scorecards });
         await invitationRoutes(app, new Invitations(uow, relationshipStanding(userClient)));
@@ -97,6 +110,7 @@ export const eventService = defineService({
       consumers: [
         ...eventConsumers({ db, uow, registrations, cache, logger }),
         ...roles.consumers(),
+        ...readCacheConsumers(readCache),
         ...settingsConsumers(db, consulQuota),
       ],
       userData: userData(uow, {

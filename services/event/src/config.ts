@@ -17,6 +17,13 @@ export const eventConfig = {
   PAYMENT_HOLD_MINUTES: Type.Integer({ default: 30, minimum: 1, maximum: 10_080 }),
   /** Upper bound of occurrences materialized for one recurring series. */
   RECURRENCE_MAX_OCCURRENCES: Type.Integer({ default: 52, minimum: 1, maximum: 366 }),
+  /**
+   * How long a cached read (event detail, listing page) is served fresh; changes invalidate it at once, so this
+   * only bounds what time alone changes (an event ending). 0 turns response caching off.
+   */
+  READ_CACHE_TTL_MS: Type.Integer({ default: 30_000, minimum: 0, maximum: 3_600_000 }),
+  /** How long past that a cached read may still be answered while one request refreshes it. */
+  READ_CACHE_STALE_MS: Type.Integer({ default: 30_000, minimum: 0, maximum: 3_600_000 }),
   /** How often the job workers (reminders, payment holds) poll for due jobs. */
   JOB_POLL_SECONDS: Type.Number({ default: 2, minimum: 0.5, maximum: 60 }),
 };

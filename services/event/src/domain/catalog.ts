@@ -312,7 +312,7 @@ export class Catalog {
   }
 
   /** Cursors carry `[startsAt, id]` of the last item, bound to the listing and its filters. */
-  private afterCursor(binding: string, cursor: string | undefined): DatePosition | undefined {
+  afterCursor(binding: string, cursor: string | undefined): DatePosition | undefined {
     const position = this.options.cursors.decodeOptional(cursor, binding, positions.dateAndId);
     return position ? { startsAt: new Date(position[0]), id: position[1] } : undefined;
   }
@@ -340,11 +340,11 @@ export class Catalog {
   }
 
   /**
-   * Upcoming events for a member: their residence city, national events of their residence country, and events in
-   * their origin country. Residence and origin come from the user service; when it cannot be reached the token's
-   * country/city stand in (`personalization: "token"`), so the list degrades instead of failing.
+   * Whose events a member's /upcoming lists: their residence and origin from the user service; when it cannot
+   * be reached the token's country/city stand in (`personalization: "token"`), so the list degrades instead of
+   * failing.
    */
-  async upcoming(userId: string, claims: AccessClaims | null, limit: number, cursor?: string) {
+  async audienceFor(userId: string, claims: AccessClaims | null) {
     let audience: Audience | null = null;
     let personalization: 'profile' | 'token' = 'profile';
     try {
@@ -359,9 +359,17 @@ export class Catalog {
       personalization = 'token';
       audience = { residenceCountry: claims.country, residenceCity: claims.city };
     }
-    // Bound to the member: their audience decides what the positions mean.
-    const binding = cursorBinding('upcoming-events', userId);
+    return { audience, personalization };
+  }
+
+  /** Upcoming events for a member: their residence city, national events of their residence country, and events in their origin country. */
+  async upcoming(userId: string, claims: AccessClaims | null, limit: number, cursor?: string) {
+    const { audience, personalization } = await this.audienceFor(userId, claims);
+    const binding = upcomingBinding(userId);
     const slice = await this.uow.read.events.upcomingFor(audience, limit, this.afterCursor(binding, cursor));
     return { ...this.datePage(binding, slice), personalization, audience };
   }
 }
+
+/** Bound to the member: their audience decides what the positions mean. */
+export const upcomingBinding = (userId: string) => cursorBinding('upcoming-events', userId);

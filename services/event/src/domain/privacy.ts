@@ -1,6 +1,7 @@
 import type { Catalog } from './catalog.js';
 import { eventView } from './event.js';
 import type { Directory, Scope, UnitOfWork } from './ports.js';
+import type { ReadCache } from './read-cache.js';
 import { type Registrations, registrationView } from './registrations.js';
 
 /** What stands in for an erased organizer on past events (kept for the attendees' history and analytics). */
@@ -9,7 +10,13 @@ export const ERASED_ORGANIZER = 'usr_erased';
 /** GDPR for the event service (the kit's `userData` part): the member's archive section, and erasure. */
 export class Privacy {
   constructor(
-    private readonly deps: { uow: UnitOfWork; catalog: Catalog; registrations: Registrations; directory: Directory },
+    private readonly deps: {
+      uow: UnitOfWork;
+      catalog: Catalog;
+      registrations: Registrations;
+      directory: Directory;
+      readCache?: ReadCache;
+    },
   ) {}
 
   async export(userId: string) {
@@ -49,5 +56,7 @@ export class Privacy {
     await scope.roles.removeUser(userId);
     await scope.calendarFeeds.forget(userId);
     await this.deps.directory.forget(userId);
+    // Past events now name a placeholder organizer, without a domain event for each.
+    await this.deps.readCache?.invalidateAll();
   }
 }

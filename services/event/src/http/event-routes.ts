@@ -1,6 +1,13 @@
-import { bearerSecurity, callerOf, type HttpApp, problemResponses, problems } from '@diaspora/service-kit';
+import {
+  bearerSecurity,
+  callerOf,
+  conditionalGet,
+  type HttpApp,
+  problemResponses,
+  problems,
+} from '@diaspora/service-kit';
 import type { Catalog } from '../domain/catalog.js';
-import { eventView } from '../domain/event.js';
+import type { EventReads } from '../domain/event-reads.js';
 import type { ListFilters } from '../domain/ports.js';
 import {
   CancelBody,
@@ -17,6 +24,13 @@ import {
 } from './schemas.js';
 
 const tags = ['events'];
+
+/**
+ * Sends JSON the reads already serialized (in the response schema's shape, built by eventView): Fastify sends a
+ * string typed JSON as it is, so a cached answer is not serialized again.
+ */
+const sendJson = <R>(reply: { type(contentType: string): { send(payload: never): R } }, body: string) =>
+  reply.type('application/json').send(body as never);
 
 function filtersOf(query: {
   country?: string;
@@ -51,7 +65,10 @@ function filtersOf(query: {
   return filters;
 }
 
-export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void> {
+export async function eventRoutes(app: HttpApp, catalog: Catalog, reads: EventReads): Promise<void> {
+  // The reads answer serialized JSON (from the read cache) with an ETag; If-None-Match then gets a 304.
+  const cacheable = conditionalGet();
+
   app.post(
     '/api/v1/events',
     {
@@ -75,6 +92,7 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
     '/api/v1/events',
     {
       onRequest: app.authenticate,
+      ...cacheable,
       schema: {
         tags,
         security: bearerSecurity,
@@ -84,16 +102,9 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
         response: { 200: EventPage, ...problemResponses(400, 401) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { limit = 20, cursor, ...query } = request.query;
-      const page = await catalog.list(filtersOf(query), limit, cursor);
-      return {
-        items: page.items.map((event) => ({
-          ...eventView(event),
-          ...(event.distanceKm !== undefined ? { distanceKm: event.distanceKm } : {}),
-        })),
-        nextCursor: page.nextCursor,
-      };
+      return sendJson(reply, await reads.list(filtersOf(query), limit, cursor));
     },
   );
 
@@ -101,6 +112,7 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
     '/api/v1/events/upcoming',
     {
       onRequest: app.authenticate,
+      ...cacheable,
       schema: {
         tags,
         security: bearerSecurity,
@@ -112,10 +124,9 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
         response: { 200: UpcomingPage, ...problemResponses(400, 401) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { limit = 20, cursor } = request.query;
-      const page = await catalog.upcoming(callerOf(request).sub, request.auth, limit, cursor);
-      return { ...page, items: page.items.map(eventView) };
+      return sendJson(reply, await reads.upcoming(callerOf(request).sub, request.auth, limit, cursor));
     },
   );
 
@@ -123,6 +134,7 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
     '/api/v1/events/popular',
     {
       onRequest: app.authenticate,
+      ...cacheable,
       schema: {
         tags,
         security: bearerSecurity,
@@ -131,10 +143,10 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
         response: { 200: EventPage, ...problemResponses(400, 401) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { limit = 20, cursor, country, city } = request.query;
-      const page = await catalog.popular({ ...(country ? { country } : {}), ...(city ? { city } : {}) }, limit, cursor);
-      return { items: page.items.map(eventView), nextCursor: page.nextCursor };
+      const filters = { ...(country ? { country } : {}), ...(city ? { city } : {}) };
+      return sendJson(reply, await reads.popular(filters, limit, cursor));
     },
   );
 
@@ -142,6 +154,7 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
     '/api/v1/events/:id',
     {
       onRequest: app.authenticate,
+      ...cacheable,
       schema: {
         tags,
         security: bearerSecurity,
@@ -150,7 +163,7 @@ export async function eventRoutes(app: HttpApp, catalog: Catalog): Promise<void>
         response: { 200: EventView, ...problemResponses(400, 401, 404) },
       },
     },
-    async (request) => catalog.get(request.auth, request.params.id),
+    async (request, reply) => sendJson(reply, await reads.detail(request.auth, request.params.id)),
   );
 
   app.patch(
