@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { implement, userV1 } from '@diaspora/proto';
-import { createLogger, GrpcServer, Problem } from '@diaspora/service-kit';
-import { testCallGuard } from './service-keys.js';
+import { userV1 } from '@diaspora/proto';
+import { Problem } from '@diaspora/service-kit';
+import { fakeService, startFakeGrpcServer } from './fake-grpc.js';
 
 export type FakeUser = userV1.User & {
   followers?: string[];
@@ -162,12 +162,6 @@ export async function startFakeUserService(
     listRoleAudit: async () => ({ entries: [], nextPageToken: '' }),
     ...overrides,
   };
-  // Checks callers like the real one (proto/access.yaml), so a service's tests catch a call it may not make.
-  const server = new GrpcServer(
-    [implement(userV1.UserService, handlers, createLogger({ service: 'fake-user', level: 'silent' }))],
-    { guard: testCallGuard('user') },
-  );
-  const port = await server.listen('127.0.0.1', 0);
-  server.setServing(true);
-  return { address: `127.0.0.1:${port}`, users: byId, stop: () => server.stop(1000) };
+  const server = await startFakeGrpcServer('user', [fakeService(userV1.UserService, handlers)]);
+  return { ...server, users: byId };
 }

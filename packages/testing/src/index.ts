@@ -1,5 +1,6 @@
 export * from '@diaspora/embedded-postgres';
 export * from './databases.js';
+export * from './fake-grpc.js';
 export * from './fake-handlers.js';
 export * from './fake-user-service.js';
 export * from './processes.js';

@@ -7,13 +7,14 @@ type Truthy<T> = Exclude<T, undefined | null | false | 0 | ''>;
 
 /**
  * Polls `condition` until it returns a truthy value, and resolves with that value; fails after `timeoutMs`
- * (5 s) saying `what` it waited for.
+ * (15 s: what is awaited arrives in milliseconds on an idle machine, and in seconds on a saturated CI one) saying
+ * `what` it waited for.
  */
 export async function until<T>(
   condition: () => T | Promise<T>,
   options: { what?: string; timeoutMs?: number } = {},
 ): Promise<Truthy<T>> {
-  const { what = 'a condition', timeoutMs = 5000 } = options;
+  const { what = 'a condition', timeoutMs = 15_000 } = options;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await condition();

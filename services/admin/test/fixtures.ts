@@ -1,18 +1,11 @@
 import type { EventData, EventDefinition } from '@diaspora/events';
-import { contentV1, eventV1, implement, type userV1 } from '@diaspora/proto';
-import {
-  buildEnvelope,
-  createLogger,
-  encodeEnvelope,
-  GrpcServer,
-  type HttpApp,
-  newId,
-  Problem,
-} from '@diaspora/service-kit';
+import { contentV1, eventV1, type userV1 } from '@diaspora/proto';
+import { buildEnvelope, encodeEnvelope, type HttpApp, newId, Problem } from '@diaspora/service-kit';
 import {
   type FakeUser,
-  fakeHandlers,
+  fakeService,
   issueTestToken,
+  startFakeGrpcServer,
   startFakeUserService,
   startTestService,
   until,
@@ -81,7 +74,7 @@ export function fakeItem(overrides: Partial<FakeItem> = {}): FakeItem {
 }
 
 /** ContentModeration from memory, checking the moderator's scope like the content service does. */
-async function startFakeContent(items: Map<string, FakeItem>) {
+function startFakeContent(items: Map<string, FakeItem>) {
   const find = (request: { moderator?: contentV1.Moderator; targetId: string }) => {
     const item = items.get(request.targetId);
     if (!item) throw new Problem(404, { detail: 'not found' });
@@ -99,38 +92,33 @@ async function startFakeContent(items: Map<string, FakeItem>) {
     if (state === 'published') item.reportCount = 0;
     return item;
   };
-  const server = new GrpcServer([
-    implement(
-      contentV1.ContentModeration,
-      {
-        listQueue: async () => ({ items: [...items.values()], nextPageToken: '' }),
-        getItem: async (request) => find(request),
-        takeDown: decide('removed'),
-        restore: decide('published'),
-      },
-      createLogger({ service: 'fake-content', level: 'silent' }),
-    ),
-    implement(
-      eventV1.EventService,
-      fakeHandlers(eventV1.EventService, {
-        getScorecard: async (request: eventV1.GetScorecardRequest) => ({
-          organizerId: request.organizerId,
-          year: 2026,
-          eventsHeld: 2,
-          eventsScheduled: 1,
-          quota: 4,
-          behindQuota: true,
-          flagged: false,
-          flagDate: '09-30',
-          monthly: [],
-        }),
-      }),
-      createLogger({ service: 'fake-event', level: 'silent' }),
-    ),
+  return startFakeGrpcServer('content', [
+    fakeService(contentV1.ContentModeration, {
+      listQueue: async () => ({ items: [...items.values()], nextPageToken: '' }),
+      getItem: async (request) => find(request),
+      takeDown: decide('removed'),
+      restore: decide('published'),
+    }),
   ]);
-  const port = await server.listen('127.0.0.1', 0);
-  server.setServing(true);
-  return { address: `127.0.0.1:${port}`, stop: () => server.stop(1000) };
+}
+
+/** EventService answering scorecards only. */
+function startFakeEvents() {
+  return startFakeGrpcServer('event', [
+    fakeService(eventV1.EventService, {
+      getScorecard: async (request: eventV1.GetScorecardRequest) => ({
+        organizerId: request.organizerId,
+        year: 2026,
+        eventsHeld: 2,
+        eventsScheduled: 1,
+        quota: 4,
+        behindQuota: true,
+        flagged: false,
+        flagDate: '09-30',
+        monthly: [],
+      }),
+    }),
+  ]);
 }
 
 export interface Harness {
@@ -169,13 +157,14 @@ export async function startAdmin(
       },
     },
   );
-  const peers = await startFakeContent(items);
+  const content = await startFakeContent(items);
+  const events = await startFakeEvents();
   const service = await startTestService(adminService, {
     listen: options.listen ?? false,
     env: {
       USER_GRPC_ADDR: fakeUsers.address,
-      CONTENT_GRPC_ADDR: peers.address,
-      EVENT_GRPC_ADDR: peers.address,
+      CONTENT_GRPC_ADDR: content.address,
+      EVENT_GRPC_ADDR: events.address,
       GRPC_DEADLINE_MS: '2000',
       PSEUDONYM_SECRET: 'test-pseudonym-secret-0123456789abcdefghijk',
       ...env,
@@ -190,7 +179,7 @@ export async function startAdmin(
     close: async () => {
       await service.close();
       await fakeUsers.stop();
-      await peers.stop();
+      await Promise.all([content.stop(), events.stop()]);
     },
   };
   return harness;

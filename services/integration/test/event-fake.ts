@@ -1,5 +1,6 @@
-import { eventV1, implement } from '@diaspora/proto';
-import { createLogger, GrpcServer, newId, Problem } from '@diaspora/service-kit';
+import { eventV1 } from '@diaspora/proto';
+import { newId, Problem } from '@diaspora/service-kit';
+import { fakeService, startFakeGrpcServer } from '@diaspora/testing';
 
 /**
  * A real gRPC EventService answering from memory, with the rules the integration service relays: only the
@@ -19,10 +20,7 @@ export async function startFakeEventService() {
     events.set(event.id, next);
     return next;
   };
-  const unused = async (): Promise<never> => {
-    throw new Problem(501, { detail: 'not used by the integration service tests' });
-  };
-  const handlers: eventV1.EventServiceHandlers = {
+  const handlers: Partial<eventV1.EventServiceHandlers> = {
     async getEvent(request) {
       return { event: find(request.eventId) };
     },
@@ -32,7 +30,6 @@ export async function startFakeEventService() {
     async listUpcomingForUser() {
       return { events: [], nextPageToken: '' };
     },
-    getScorecard: unused,
     async updateEventAsOrganizer(request) {
       calls.push({ method: 'update', request });
       const event = find(request.eventId);
@@ -85,13 +82,9 @@ export async function startFakeEventService() {
       return { registration };
     },
   };
-  const server = new GrpcServer([
-    implement(eventV1.EventService, handlers, createLogger({ service: 'fake-event', level: 'silent' })),
-  ]);
-  const port = await server.listen('127.0.0.1', 0);
-  server.setServing(true);
+  const server = await startFakeGrpcServer('event', [fakeService(eventV1.EventService, handlers)]);
   return {
-    address: `127.0.0.1:${port}`,
+    ...server,
     events,
     registrations,
     calls,
@@ -118,6 +111,5 @@ export async function startFakeEventService() {
       events.set(event.id, event);
       return event;
     },
-    stop: () => server.stop(1000),
   };
 }

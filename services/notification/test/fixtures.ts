@@ -1,13 +1,13 @@
 import type { EventData, EventDefinition } from '@diaspora/events';
-import { eventV1, implement, messagingV1 } from '@diaspora/proto';
-import { buildEnvelope, createLogger, encodeEnvelope, GrpcServer, type HttpApp, newId } from '@diaspora/service-kit';
+import { eventV1, messagingV1 } from '@diaspora/proto';
+import { buildEnvelope, encodeEnvelope, type HttpApp, newId } from '@diaspora/service-kit';
 import {
   type FakeUser,
-  fakeHandlers,
+  fakeService,
   issueTestToken,
+  startFakeGrpcServer,
   startFakeUserService,
   startTestService,
-  testCallGuard,
   until,
 } from '@diaspora/testing';
 import { notificationService } from '../src/app.js';
@@ -19,68 +19,48 @@ export interface Frame {
   notification: messagingV1.Notification;
 }
 
-const silent = createLogger({ service: 'fake', level: 'silent' });
-
 /** A fake of messaging's MessagingRealtime: records every live frame; `online` users answer online. */
 export async function startFakeMessaging() {
   const frames: Frame[] = [];
   const online = new Set<string>();
-  const server = new GrpcServer(
-    [
-      implement(
-        messagingV1.MessagingRealtime,
-        {
-          pushNotification: async (request) => {
-            frames.push({ userId: request.userId, notification: request.notification! });
-            return { online: online.has(request.userId) };
-          },
-          getPresence: async (request) => ({ onlineUserIds: request.userIds.filter((id) => online.has(id)) }),
-        },
-        silent,
-      ),
-    ],
-    { guard: testCallGuard('messaging') },
-  );
-  const port = await server.listen('127.0.0.1', 0);
-  server.setServing(true);
-  return { address: `127.0.0.1:${port}`, frames, online, stop: () => server.stop(1000) };
+  const server = await startFakeGrpcServer('messaging', [
+    fakeService(messagingV1.MessagingRealtime, {
+      pushNotification: async (request) => {
+        frames.push({ userId: request.userId, notification: request.notification! });
+        return { online: online.has(request.userId) };
+      },
+      getPresence: async (request) => ({ onlineUserIds: request.userIds.filter((id) => online.has(id)) }),
+    }),
+  ]);
+  return { ...server, frames, online };
 }
 
 /** A fake event service: scripted scorecards and upcoming events. */
 export async function startFakeEvents() {
   const scorecards = new Map<string, Partial<eventV1.Scorecard>>();
   const upcoming = new Map<string, { id: string; title: string }[]>();
-  const server = new GrpcServer(
-    [
-      implement(
-        eventV1.EventService,
-        fakeHandlers(eventV1.EventService, {
-          listUpcomingForUser: async (request) => ({
-            events: (upcoming.get(request.userId) ?? []).map((event) => ({ ...event }) as eventV1.Event),
-            nextPageToken: '',
-          }),
-          getScorecard: async (request) =>
-            ({
-              organizerId: request.organizerId,
-              year: 2026,
-              eventsHeld: 0,
-              eventsScheduled: 0,
-              quota: 0,
-              behindQuota: false,
-              flagged: false,
-              flagDate: '09-30',
-              monthly: [],
-              ...scorecards.get(request.organizerId),
-            }) as eventV1.Scorecard,
-        }),
-        silent,
-      ),
-    ],
-    { guard: testCallGuard('event') },
-  );
-  const port = await server.listen('127.0.0.1', 0);
-  server.setServing(true);
-  return { address: `127.0.0.1:${port}`, scorecards, upcoming, stop: () => server.stop(1000) };
+  const server = await startFakeGrpcServer('event', [
+    fakeService(eventV1.EventService, {
+      listUpcomingForUser: async (request) => ({
+        events: (upcoming.get(request.userId) ?? []).map((event) => ({ ...event }) as eventV1.Event),
+        nextPageToken: '',
+      }),
+      getScorecard: async (request) =>
+        ({
+          organizerId: request.organizerId,
+          year: 2026,
+          eventsHeld: 0,
+          eventsScheduled: 0,
+          quota: 0,
+          behindQuota: false,
+          flagged: false,
+          flagDate: '09-30',
+          monthly: [],
+          ...scorecards.get(request.organizerId),
+        }) as eventV1.Scorecard,
+    }),
+  ]);
+  return { ...server, scorecards, upcoming };
 }
 
 export interface Harness {

@@ -1,6 +1,6 @@
-import { eventV1, implement } from '@diaspora/proto';
-import { createLogger, GrpcServer, type HttpApp, newId, Problem } from '@diaspora/service-kit';
-import { issueTestToken, startTestService } from '@diaspora/testing';
+import { eventV1 } from '@diaspora/proto';
+import { type HttpApp, newId, Problem } from '@diaspora/service-kit';
+import { fakeService, issueTestToken, startFakeGrpcServer, startTestService } from '@diaspora/testing';
 import Stripe from 'stripe';
 import { paymentService } from '../src/app.js';
 
@@ -12,30 +12,17 @@ async function startFakeEventService(events: eventV1.Event[] = []) {
   const byId = new Map(events.map((event) => [event.id, event]));
   /** `${eventId} ${userId}` → the viewer's live registration status. */
   const registrations = new Map<string, string>();
-  const unused = async (): Promise<never> => {
-    throw new Problem(501, { detail: 'not used by the payment service' });
-  };
-  const handlers: eventV1.EventServiceHandlers = {
-    async getEvent(request) {
-      const event = byId.get(request.eventId);
-      if (!event) throw new Problem(404, { detail: 'event not found' });
-      const status = registrations.get(`${request.eventId} ${request.viewerId}`);
-      return { event, ...(status ? { viewerRegistrationStatus: status } : {}) };
-    },
-    batchGetEvents: unused,
-    listUpcomingForUser: unused,
-    getScorecard: unused,
-    updateEventAsOrganizer: unused,
-    cancelEventAsOrganizer: unused,
-    importDraftEvent: unused,
-    registerMemberForEvent: unused,
-  };
-  const server = new GrpcServer([
-    implement(eventV1.EventService, handlers, createLogger({ service: 'fake-event', level: 'silent' })),
+  const server = await startFakeGrpcServer('event', [
+    fakeService(eventV1.EventService, {
+      async getEvent(request) {
+        const event = byId.get(request.eventId);
+        if (!event) throw new Problem(404, { detail: 'event not found' });
+        const status = registrations.get(`${request.eventId} ${request.viewerId}`);
+        return { event, ...(status ? { viewerRegistrationStatus: status } : {}) };
+      },
+    }),
   ]);
-  const port = await server.listen('127.0.0.1', 0);
-  server.setServing(true);
-  return { address: `127.0.0.1:${port}`, events: byId, registrations, stop: () => server.stop(1000) };
+  return { ...server, events: byId, registrations };
 }
 
 export interface Harness {
