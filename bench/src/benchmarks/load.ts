@@ -51,7 +51,7 @@ async function startDistributedMode() {
   });
   return {
     ...platform,
-    label: `distributed (${platform.processes} processes on PostgreSQL, Redis, NATS; ready in ${platform.readySeconds.toFixed(0)} s)`,
+    label: `distributed (${platform.processes} processes on PostgreSQL, Redis, NATS; ready in ${platform.readySeconds.toFixed(0)} s; logs in ${platform.logPath})`,
   };
 }
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ciServers } from './ci-servers.js';
@@ -19,12 +19,17 @@ interface PlatformState {
  */
 export async function startDistributed(options: { portBase: number; trustedPort: number; timeoutMs?: number }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'diaspora-bench-distributed-'));
+  // The processes' logs, kept after the run (the data dir is removed): where to look when something failed.
+  const logPath = join(tmpdir(), `diaspora-bench-distributed-${Date.now()}.log`);
+  const log = createWriteStream(logPath);
   const servers = ciServers();
   const supervisor = spawn(process.execPath, [join(ROOT, 'scripts/start-distributed.mjs')], {
     cwd: ROOT,
     env: {
       ...process.env,
       ...servers,
+      // BENCH_DISTRIBUTED_MONGO=off keeps content and integration on PostgreSQL (when FerretDB misbehaves).
+      ...(process.env.BENCH_DISTRIBUTED_MONGO === 'off' ? { MONGO_URL: '' } : {}),
       DISTRIBUTED_PORT_BASE: String(options.portBase),
       DISTRIBUTED_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
@@ -33,6 +38,7 @@ export async function startDistributed(options: { portBase: number; trustedPort:
   });
   const stop = async () => {
     await stopTree(supervisor.pid!, 60_000);
+    log.end();
     rmSync(dataDir, { recursive: true, force: true });
   };
   const started = performance.now();
@@ -44,6 +50,7 @@ export async function startDistributed(options: { portBase: number; trustedPort:
       );
       let output = '';
       supervisor.stdout!.on('data', (chunk: Buffer) => {
+        log.write(chunk);
         output += chunk.toString();
         if (/\[distributed\]\S* ready$/m.test(output)) {
           clearTimeout(timer);
@@ -51,7 +58,10 @@ export async function startDistributed(options: { portBase: number; trustedPort:
         }
         output = output.slice(-2000);
       });
-      supervisor.once('exit', (code) => reject(new Error(`start-distributed exited with ${code}: ${output}`)));
+      supervisor.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`start-distributed exited with ${code}; its log: ${logPath}`));
+      });
     });
   } catch (error) {
     await stop();
@@ -84,6 +94,7 @@ export async function startDistributed(options: { portBase: number; trustedPort:
     gatewayUrl: `http://127.0.0.1:${options.trustedPort}`,
     processes: state.processes.length,
     readySeconds,
+    logPath,
     stop: async () => {
       await gateway.stop();
       await stop();

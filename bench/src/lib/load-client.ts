@@ -49,6 +49,8 @@ export class MemberClient {
     private readonly baseUrl: string,
     private readonly recorder: Recorder,
     public session: Session,
+    /** Setup calls (registration at bcrypt cost 12 on a busy machine) may take long; measured ones give up sooner. */
+    private readonly timeoutMs = 30_000,
   ) {}
 
   async call<T = Record<string, unknown>>(
@@ -68,7 +70,7 @@ export class MemberClient {
           'x-forwarded-for': clientAddress(this.session.index + 1),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(30_000),
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
       const text = await response.text();
       const ok = response.status < 400 || (options.expect ?? []).includes(response.status);

@@ -4,6 +4,7 @@ import { progress } from './report.js';
 import { closeSockets, openSockets } from './ws-load.js';
 
 const PASSWORD = 'a long passphrase here';
+const SETUP_TIMEOUT_MS = 180_000;
 const WORDS = ['meetup', 'business', 'football', 'cuisine', 'musique', 'emploi', 'logement', 'festival'];
 const CITIES = [
   ['FR', 'Paris'],
@@ -74,16 +75,16 @@ export async function mixedLoad(options: {
   const setup = new Recorder();
   const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   let done = 0;
-  const members: Member[] = await pool(options.members, 16, async (index) => {
+  // Registration hashes the password (bcrypt): a few at a time, each quick, rather than a long queue of them.
+  const members: Member[] = await pool(options.members, 8, async (index) => {
     const [country, city] = CITIES[index % CITIES.length]!;
     const email = `load${index}-${stamp}@example.com`;
-    const anonymous = new MemberClient(options.gatewayUrl, setup, {
-      index,
-      userId: '',
-      email,
-      accessToken: '',
-      refreshToken: '',
-    });
+    const anonymous = new MemberClient(
+      options.gatewayUrl,
+      setup,
+      { index, userId: '', email, accessToken: '', refreshToken: '' },
+      SETUP_TIMEOUT_MS,
+    );
     const answer = await anonymous.call<AuthAnswer>('register', 'POST', '/api/v1/users/auth/register', {
       email,
       password: PASSWORD,
@@ -112,7 +113,7 @@ export async function mixedLoad(options: {
 
   const setupCall = async <T>(member: Member, path: string, body: unknown): Promise<T> => {
     const before = member.client;
-    const client = new MemberClient(options.gatewayUrl, setup, before.session);
+    const client = new MemberClient(options.gatewayUrl, setup, before.session, SETUP_TIMEOUT_MS);
     const answer = await client.call<T>('setup', 'POST', path, body);
     if (!answer || answer.status >= 300) throw new Error(`${path}: ${setup.samples.get('setup')?.at(-1)}`);
     return answer.body;
