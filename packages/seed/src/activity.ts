@@ -1,4 +1,4 @@
-import type { Api, Session } from './api.js';
+import { must, type Session } from './api.js';
 import type { SeededCommunity } from './community.js';
 import type { Stages } from './stages.js';
 import { commentText, messageText, postText } from './texts.js';
@@ -9,35 +9,23 @@ const languageOf = (plan: MemberPlan, pick: ReturnType<typeof fakerFor>): Lang =
   plan.languages.includes('fr') && (!plan.languages.includes('en') || pick.datatype.boolean()) ? 'fr' : 'en';
 
 /** Members take part: registrations, follows and connections, posts with likes and comments, conversations. */
-export async function seedActivity(
-  api: Api,
-  stages: Stages,
-  community: SeededCommunity,
-  seed: number,
-  concurrency: number,
-) {
+export async function seedActivity(stages: Stages, community: SeededCommunity, seed: number, concurrency: number) {
   const { plans, sessions, events } = community;
   const n = plans.length;
 
-  // Registrations: each member signs up to events of their city and country (and every city's live meetup).
+  // Registrations: each member signs up to events of their city and country.
   const registrations = plans.flatMap((plan) => {
     const pick = fakerFor(seed, `registrations:${plan.index}`);
     const near = events.filter((e) => !e.recent && (e.city === plan.city.name || e.country === plan.city.country));
     const chosen = pick.helpers.arrayElements(near, Math.min(near.length, 3));
-    const live = events.find((e) => e.recent && e.city === plan.city.name);
-    return [...chosen, ...(live && live.organizer.userId !== sessions[plan.index]!.userId ? [live] : [])].map(
-      (event) => ({ plan, event }),
-    );
+    return chosen.map((event) => ({ plan, event }));
   });
   const seats = await stages.run('registrations', registrations, concurrency, async ({ plan, event }) => {
-    const { status, body } = await api.as<{ checkInCode?: string; status: string }>(
-      sessions[plan.index]!,
-      'POST',
-      `/api/v1/events/${event.id}/registrations`,
-      undefined,
+    const { status, data } = await must(
+      sessions[plan.index]!.sdk.api.POST('/api/v1/events/{id}/registrations', { params: { path: { id: event.id } } }),
       [409],
     );
-    return { plan, event, code: status === 409 ? undefined : body.checkInCode };
+    return { plan, event, code: status === 409 ? undefined : data.checkInCode };
   });
 
   // Follows (mostly people of the same origin) and connections (neighbours in the same city).
@@ -48,20 +36,21 @@ export async function seedActivity(
       .map((other) => ({ from: sessions[plan.index]!, to: sessions[other]! }));
   });
   await stages.run('follows', follows, concurrency, ({ from, to }) =>
-    api.as(from, 'POST', `/api/v1/users/${to.userId}/follow`, undefined, [409]),
+    must(from.sdk.api.POST('/api/v1/users/{userId}/follow', { params: { path: { userId: to.userId } } }), [409]),
   );
   const pairs = plans
     .filter((p) => p.index % 2 === 0 && p.index + 5 < n)
     .map((p) => [sessions[p.index]!, sessions[p.index + 5]!] as const);
   await stages.run('connections', pairs, concurrency, async ([from, to]) => {
-    const { status, body } = await api.as<{ id: string }>(
-      from,
-      'POST',
-      '/api/v1/users/connections',
-      { userId: to.userId },
+    const { status, data } = await must(
+      from.sdk.api.POST('/api/v1/users/connections', { body: { userId: to.userId } }),
       [409],
     );
-    if (status !== 409) await api.as(to, 'POST', `/api/v1/users/connections/${body.id}/accept`, undefined, [409]);
+    if (status !== 409)
+      await must(
+        to.sdk.api.POST('/api/v1/users/connections/{requestId}/accept', { params: { path: { requestId: data.id } } }),
+        [409],
+      );
   });
 
   // Posts in English and French, then likes and comments from others.
@@ -72,20 +61,24 @@ export async function seedActivity(
   const posts = await stages.run('posts', postSpecs, concurrency, async ({ plan, pick }) => {
     const language = languageOf(plan, pick);
     const domain = pick.helpers.arrayElement(plan.domains);
-    const { body } = await api.as<{ id: string }>(sessions[plan.index]!, 'POST', '/api/v1/content/posts', {
-      text: postText(pick, plan.city, plan.origin, domain, language),
-      language,
-      visibility: 'public',
-      domain,
-      tags: [
-        plan.origin.toLowerCase(),
-        plan.city.name
-          .toLowerCase()
-          .normalize('NFD')
-          .replace(/[^a-z]/g, ''),
-      ],
-    });
-    return { id: body.id, language };
+    const { data } = await must(
+      sessions[plan.index]!.sdk.api.POST('/api/v1/content/posts', {
+        body: {
+          text: postText(pick, plan.city, plan.origin, domain, language),
+          language,
+          visibility: 'public',
+          domain,
+          tags: [
+            plan.origin.toLowerCase(),
+            plan.city.name
+              .toLowerCase()
+              .normalize('NFD')
+              .replace(/[^a-z]/g, ''),
+          ],
+        },
+      }),
+    );
+    return { id: data.id, language };
   });
   const reactions = posts.flatMap((post, i) => {
     const pick = fakerFor(seed, `reactions:${i}`);
@@ -97,25 +90,36 @@ export async function seedActivity(
     }));
   });
   await stages.run('likes/comments', reactions, concurrency, async ({ post, by, comment, pick }) => {
-    await api.as(by, 'POST', `/api/v1/content/posts/${post.id}/likes`, undefined, [409]);
+    const path = { params: { path: { postId: post.id } } };
+    await must(by.sdk.api.POST('/api/v1/content/posts/{postId}/likes', path), [409]);
     if (comment)
-      await api.as(by, 'POST', `/api/v1/content/posts/${post.id}/comments`, { text: commentText(pick, post.language) });
+      await must(
+        by.sdk.api.POST('/api/v1/content/posts/{postId}/comments', {
+          ...path,
+          body: { text: commentText(pick, post.language) },
+        }),
+      );
   });
 
   // Conversations between connected neighbours, a few messages each.
   const talks = pairs.slice(0, Math.max(3, Math.ceil(n / 20)));
   await stages.run('conversations', talks, concurrency, async ([a, b], i) => {
     const pick = fakerFor(seed, `talk:${i}`);
-    const { body } = await api.as<{ id: string }>(a, 'POST', '/api/v1/messages/conversations', {
-      participantIds: [b.userId],
-    });
+    const { data } = await must(
+      a.sdk.api.POST('/api/v1/messages/conversations', { body: { participantIds: [b.userId] } }),
+    );
     for (let m = 0; m < 4; m++) {
       const sender = m % 2 === 0 ? a : b;
-      await api.as(sender, 'POST', `/api/v1/messages/conversations/${body.id}/messages`, {
-        type: 'text',
-        body: { text: messageText(pick, pick.datatype.boolean() ? 'fr' : 'en') },
-        clientMessageId: `seed${seed}-${i}-${m}`,
-      });
+      await must(
+        sender.sdk.api.POST('/api/v1/messages/conversations/{conversationId}/messages', {
+          params: { path: { conversationId: data.id } },
+          body: {
+            type: 'text',
+            body: { text: messageText(pick, pick.datatype.boolean() ? 'fr' : 'en') },
+            clientMessageId: `seed${seed}-${i}-${m}`,
+          },
+        }),
+      );
     }
   });
   return { seats, posts };
@@ -123,7 +127,6 @@ export async function seedActivity(
 
 /** Door check-ins at each city's live meetup, then ratings once it has ended. */
 export async function seedAttendance(
-  api: Api,
   stages: Stages,
   seats: { plan: MemberPlan; event: SeededCommunity['events'][number]; code: string | undefined }[],
   sessions: Session[],
@@ -132,7 +135,13 @@ export async function seedAttendance(
 ) {
   const attended = seats.filter((s) => s.event.recent && s.code && s.plan.index % 3 !== 0);
   await stages.run('check-ins', attended, concurrency, ({ event, code }) =>
-    api.as(event.organizer, 'POST', `/api/v1/events/${event.id}/check-in`, { code }, [409]),
+    must(
+      event.organizer.sdk.api.POST('/api/v1/events/{id}/check-in', {
+        params: { path: { id: event.id } },
+        body: { code: code! },
+      }),
+      [409],
+    ),
   );
   const lastEnd = Math.max(0, ...attended.map((s) => s.event.endsAt));
   const wait = lastEnd - Date.now() + 1000;
@@ -143,17 +152,17 @@ export async function seedAttendance(
   await stages.run('ratings', attended, concurrency, ({ plan, event }) => {
     const pick = fakerFor(seed, `rating:${plan.index}:${event.id}`);
     const score = () => pick.number.int({ min: 3, max: 5 });
-    return api.as(
-      sessions[plan.index]!,
-      'POST',
-      `/api/v1/events/${event.id}/ratings`,
-      {
-        eventQuality: score(),
-        participantQuality: score(),
-        exchangeQuality: score(),
-        venueQuality: score(),
-        organizerPerformance: score(),
-      },
+    return must(
+      sessions[plan.index]!.sdk.api.POST('/api/v1/events/{id}/ratings', {
+        params: { path: { id: event.id } },
+        body: {
+          eventQuality: score(),
+          participantQuality: score(),
+          exchangeQuality: score(),
+          venueQuality: score(),
+          organizerPerformance: score(),
+        },
+      }),
       [409],
     );
   });

@@ -1,4 +1,4 @@
-import { type Api, ApiError, type Session } from './api.js';
+import { type Api, ApiError, must, type Session } from './api.js';
 import type { Stages } from './stages.js';
 
 /**
@@ -15,24 +15,26 @@ export async function seedExtras(
 ) {
   const notes: string[] = [];
   try {
-    const { body: plans } = await api.call<{ items: { id: string }[] }>('GET', '/api/v1/payments/plans');
+    const { data: plans } = await must(api.sdk(0).api.GET('/api/v1/payments/plans'));
     const plan = plans.items[0]?.id;
     const buyers = sessions.filter((_, i) => i % 20 === 3);
     if (plan)
       await stages.run('premium', buyers, Math.min(concurrency, 4), async (member) => {
-        const { status, body } = await api.as<{ sessionId: string; checkoutUrl: string }>(
-          member,
-          'POST',
-          '/api/v1/payments/subscriptions',
-          { plan },
+        const { status, data } = await must(
+          member.sdk.api.POST('/api/v1/payments/subscriptions', { body: { plan, provider: 'stripe' } }),
           [409],
         );
         if (status === 409) return; // already subscribed on an earlier run
-        if (!body.checkoutUrl.includes('/local-checkout/')) {
+        if (!data.checkoutUrl.includes('/local-checkout/')) {
           notes.push('premium: the payment provider is not the local one; checkouts left open');
           return;
         }
-        await api.as(member, 'POST', `/api/v1/payments/local-checkout/${body.sessionId}/complete`, undefined, [409]);
+        await must(
+          member.sdk.api.POST('/api/v1/payments/local-checkout/{sessionId}/complete', {
+            params: { path: { sessionId: data.sessionId } },
+          }),
+          [409],
+        );
       });
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
@@ -40,15 +42,14 @@ export async function seedExtras(
   }
   const reports = posts.slice(0, 2).map((post, i) => ({ post, by: sessions[(i * 7 + 1) % sessions.length]! }));
   await stages.run('reports', reports, concurrency, ({ post, by }) =>
-    api.as(
-      by,
-      'POST',
-      '/api/v1/content/reports',
-      {
-        targetType: 'post',
-        targetId: post.id,
-        reason: 'Looks like spam: the same link posted in many groups.',
-      },
+    must(
+      by.sdk.api.POST('/api/v1/content/reports', {
+        body: {
+          targetType: 'post',
+          targetId: post.id,
+          reason: 'Looks like spam: the same link posted in many groups.',
+        },
+      }),
       [409],
     ),
   );

@@ -1,6 +1,7 @@
+import { DiasporaError } from '@diaspora/sdk';
 import { seedActivity, seedAttendance } from './activity.js';
-import { Api } from './api.js';
-import { DEMO_PASSWORD, type SeedOptions, seedCommunity, signIn } from './community.js';
+import { Api, must } from './api.js';
+import { DEMO_PASSWORD, type SeedOptions, seedCommunity } from './community.js';
 import { seedExtras } from './extras.js';
 import { Stages } from './stages.js';
 import { leaders, planMember } from './world.js';
@@ -23,20 +24,23 @@ const markerEmail = (seed: number) => `seed-marker.seed${seed}@demo.diaspora.exa
  * (written last, so an interrupted run is simply run again; members and roles are then found, not duplicated).
  */
 async function completedBefore(api: Api, seed: number, members: number): Promise<boolean> {
-  const login = await api.call<{ accessToken: string }>('POST', '/api/v1/users/auth/login', {
-    body: { email: markerEmail(seed), password: DEMO_PASSWORD },
-    accept: [401, 403],
-  });
-  if (login.status !== 200) return false;
-  const { body } = await api.call<{ bio?: string }>('GET', '/api/v1/users/profile', { token: login.body.accessToken });
-  const done = /complete with (\d+) members/.exec(body.bio ?? '');
+  const marker = api.sdk(0);
+  try {
+    await marker.login(markerEmail(seed), DEMO_PASSWORD);
+  } catch (error) {
+    if (error instanceof DiasporaError && (error.status === 401 || error.status === 403)) return false;
+    throw error;
+  }
+  const { data } = await must(marker.api.GET('/api/v1/users/profile'));
+  const done = /complete with (\d+) members/.exec(data.bio ?? '');
   return !!done && Number(done[1]) >= members;
 }
 
 async function markComplete(api: Api, seed: number, members: number): Promise<void> {
   const bio = `Marker of the demo data (npm run seed --seed ${seed}): complete with ${members} members.`;
-  const registered = await api.call<{ accessToken: string }>('POST', '/api/v1/users/auth/register', {
-    body: {
+  const marker = api.sdk(0);
+  try {
+    await marker.register({
       email: markerEmail(seed),
       password: DEMO_PASSWORD,
       displayName: `Demo data ${seed}`,
@@ -45,14 +49,13 @@ async function markComplete(api: Api, seed: number, members: number): Promise<vo
       residenceCity: 'Paris',
       languages: ['en'],
       bio,
-    },
-    accept: [409],
-  });
-  const token =
-    registered.status === 409
-      ? (await signIn(api, markerEmail(seed), DEMO_PASSWORD, 0)).accessToken
-      : registered.body.accessToken;
-  await api.call('PATCH', '/api/v1/users/profile', { token, body: { bio } });
+    });
+  } catch (error) {
+    if (!(error instanceof DiasporaError && error.status === 409)) throw error;
+    // An interrupted run made it: sign in, then the bio records the size.
+    await marker.login(markerEmail(seed), DEMO_PASSWORD);
+  }
+  await must(marker.api.PATCH('/api/v1/users/profile', { body: { bio } }));
 }
 
 export async function seed(gatewayUrl: string, options: SeedOptions & { quiet?: boolean }): Promise<SeedResult> {
@@ -67,9 +70,15 @@ export async function seed(gatewayUrl: string, options: SeedOptions & { quiet?: 
       credentials = describe(options);
     } else {
       const community = await seedCommunity(api, stages, options);
-      const { seats, posts } = await seedActivity(api, stages, community, options.seed, options.concurrency);
+      const { seats, posts } = await seedActivity(stages, community, options.seed, options.concurrency);
       notes.push(...(await seedExtras(api, stages, community.sessions, posts, options.concurrency)));
-      await seedAttendance(api, stages, seats, community.sessions, options.seed, options.concurrency);
+      await seedAttendance(
+        stages,
+        [...community.liveSeats, ...seats],
+        community.sessions,
+        options.seed,
+        options.concurrency,
+      );
       await markComplete(api, options.seed, options.members);
       credentials = describe(options);
     }

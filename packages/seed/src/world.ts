@@ -1,25 +1,8 @@
+import { DOMAINS, type Domain } from '@diaspora/sdk';
 import { base, en, en_IN, en_NG, Faker, fr, fr_SN, pt_BR } from '@faker-js/faker';
 
 /** The community a seed describes: who lives where, comes from where, speaks what. Pure and deterministic. */
-export const DOMAINS = [
-  'agriculture',
-  'architecture',
-  'agribusiness',
-  'industry',
-  'ict',
-  'tourism',
-  'textile_clothing',
-  'art_crafts',
-  'journalism_information',
-  'research_higher_education',
-  'education',
-  'commerce',
-  'consulting',
-  'health',
-  'associations',
-  'others',
-] as const;
-export type Domain = (typeof DOMAINS)[number];
+export { DOMAINS, type Domain } from '@diaspora/sdk';
 
 export interface City {
   name: string;

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { Api, ApiError } from '../src/api.js';
+import { Api, ApiError, must } from '../src/api.js';
 import { CITIES, leaders, ORIGIN_CODES, planMember } from '../src/world.js';
 
 const community = (seed: number, size: number) => Array.from({ length: size }, (_, i) => planMember(seed, i));
@@ -34,17 +34,17 @@ describe('the planned community', () => {
   });
 });
 
-describe('the seed client', () => {
+describe('the seed client (the SDK, one address per member)', () => {
   it('waits out a 429 as Retry-After says, sends each member from its own address, and names a refusal', async () => {
     const seen: string[] = [];
     let calls = 0;
     const server = createServer((request, response) => {
       seen.push(String(request.headers['x-forwarded-for']));
       calls++;
-      if (request.url === '/limited' && calls === 1) {
+      if (request.url === '/api/v1/users/profile' && calls === 1) {
         response.writeHead(429, { 'retry-after': '1', 'content-type': 'application/problem+json' });
         response.end('{"title":"Too Many Requests"}');
-      } else if (request.url === '/refused') {
+      } else if (request.url === '/api/v1/payments/plans') {
         response.writeHead(403, { 'content-type': 'application/problem+json' });
         response.end('{"detail":"Only ambassadors create national events."}');
       } else {
@@ -56,14 +56,15 @@ describe('the seed client', () => {
     try {
       const api = new Api(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
       const started = Date.now();
-      expect((await api.call('GET', '/limited', { client: 300 })).body).toEqual({ ok: true });
+      const member = api.sdk(300);
+      expect((await must(member.api.GET('/api/v1/users/profile'))).data).toEqual({ ok: true });
       expect(Date.now() - started).toBeGreaterThanOrEqual(900);
       expect(api.throttled).toBe(1);
       expect(seen).toEqual(['198.18.1.44', '198.18.1.44']);
-      await expect(api.call('GET', '/refused')).rejects.toThrow(
-        new ApiError('GET', '/refused', 403, { detail: 'Only ambassadors create national events.' }),
+      await expect(must(member.api.GET('/api/v1/payments/plans'))).rejects.toThrow(
+        new ApiError('/api/v1/payments/plans', 403, { detail: 'Only ambassadors create national events.' }),
       );
-      expect((await api.call('GET', '/refused', { accept: [403] })).status).toBe(403);
+      expect((await must(member.api.GET('/api/v1/payments/plans'), [403])).status).toBe(403);
     } finally {
       server.close();
     }
