@@ -183,7 +183,8 @@ export async function mixedLoad(options: {
           'GET',
           '/api/v1/content/feed?section=posts&limit=20',
         );
-        for (const item of page?.body.items?.slice(0, 5) ?? []) if (!postIds.includes(item.id)) postIds.push(item.id);
+        for (const item of page?.body.items?.slice(0, 5) ?? [])
+          if (/^pst_/.test(item.id) && !postIds.includes(item.id)) postIds.push(item.id); // not sponsored slots
         return;
       }
       case 'events feed':
