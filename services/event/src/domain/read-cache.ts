@@ -46,12 +46,26 @@ export class ReadCache {
     const places = countries.filter((country): country is string => !!country);
     const scopes = ['moved', ...(places.length ? places : ['any'])];
     if (!this.cache) return '';
-    const generations = await Promise.all(scopes.map((scope) => this.generation(scope)));
-    return `${kind}:${generations.join('.')}:${rest}`;
+    try {
+      const generations = await Promise.all(scopes.map((scope) => this.generation(scope)));
+      return `${kind}:${generations.join('.')}:${rest}`;
+    } catch (error) {
+      return this.unavailable(error); // no key: `shared` answers from the database
+    }
   }
 
   async detailKey(eventId: string): Promise<string> {
-    return this.cache ? `event:${await this.generation('moved')}:${eventId}` : '';
+    if (!this.cache) return '';
+    try {
+      return `event:${await this.generation('moved')}:${eventId}`;
+    } catch (error) {
+      return this.unavailable(error);
+    }
+  }
+
+  private unavailable(error: unknown): '' {
+    this.options.logger?.warn({ err: error }, 'read cache unavailable; answering from the database');
+    return '';
   }
 
   /** The cached answer under `key`, or what `compute` gives (computed once at a time); compute alone if the cache fails. */
@@ -81,9 +95,12 @@ export class ReadCache {
     if (!this.cache) return;
     const moved = change.changed?.some((field) => PLACE_FIELDS.includes(field)) ?? false;
     try {
+      const detail = await this.detailKey(change.eventId);
       await Promise.all([
-        this.cache.delete(await this.detailKey(change.eventId)),
-        ...(change.parentEventId ? [this.detailKey(change.parentEventId).then((key) => this.cache!.delete(key))] : []),
+        ...(detail ? [this.cache.delete(detail)] : []),
+        ...(change.parentEventId
+          ? [this.detailKey(change.parentEventId).then((key) => (key ? this.cache!.delete(key) : undefined))]
+          : []),
         this.renew('any'),
         ...(change.country ? [this.renew(change.country)] : []),
         ...(moved || !change.country ? [this.renew('moved')] : []),
