@@ -250,6 +250,7 @@ async function main() {
         {
           supervisor: process.pid,
           rollingRestarts,
+          restarting,
           gatewayUrl,
           servers: { postgres: serverEnv.POSTGRES_URL, redis: serverEnv.REDIS_URL, nats: serverEnv.NATS_URL },
           processes: processes.map(({ id, name, http, grpc }) => ({
@@ -295,11 +296,14 @@ async function main() {
   // upstream and the peers' gRPC addresses) serves. The gateway itself is not restarted: it is the one port.
   let rolling = false;
   let rollingRestarts = 0;
+  let restarting; // the process a rolling restart is at
   const rollingRestart = async () => {
     if (rolling || stopping) return;
     rolling = true;
     say('rolling restart: each service in turn (SIGTERM, drain, start again)');
     for (const spec of processes.filter((p) => p.id !== 'gateway')) {
+      restarting = spec.id;
+      writeState();
       const { http, grpc } = spec.spare ?? {};
       const surge = spec.spare && {
         ...spec,
@@ -325,6 +329,7 @@ async function main() {
       }
     }
     rolling = false;
+    restarting = undefined;
     rollingRestarts++;
     writeState();
     say('rolling restart done');

@@ -98,6 +98,12 @@ export async function openLedger(postgresUrl: string, natsUrl: string) {
       return tally(written, mark, await streams(), (stream, seq) => manager.streams.getMessage(stream, { seq }));
     },
 
+    /** Which of these ids the service's table holds (the chaos load's read-back of acknowledged creates). */
+    async existing(service: string, table: string, ids: string[]): Promise<Set<string>> {
+      const { rows } = await pools.get(service)!.query(`SELECT id FROM ${table} WHERE id = ANY($1::text[])`, [ids]);
+      return new Set(rows.map((row) => row.id as string));
+    },
+
     async close() {
       await connection.close();
       await Promise.all([...pools.values()].map((pool) => pool.end()));

@@ -2,11 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { member } from './platform.js';
 
 type Member = Awaited<ReturnType<typeof member>>;
+/** A conversation and the member who writes in it (to Bob). */
+interface Chat {
+  sender: Member;
+  id: string;
+}
 
 /** One kind of write the background load sends: what to send, and where the created thing is read back. */
 interface Writer {
   name: string;
   service: string;
+  /** Where the service keeps what this writer creates (the id is its primary key). */
+  table?: string;
   /** Sign-ups pass the gateway's per-IP limit of the auth routes (60 a minute, kong.yml): they go slower. */
   slower?: number;
   send(): Promise<{ response: Response; readPath?: (body: { id: string }) => string }>;
@@ -31,12 +38,13 @@ export interface LoadFigures {
 const inHours = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString();
 
 /** The writes of a member's day to the services the chaos tests break: posts, chat, events, sign-ups. */
-function writers(gatewayUrl: string, alice: Member, bob: Member, conversationId: string): Writer[] {
+function writers(gatewayUrl: string, alice: Member, bob: Member, chats: Chat[]): Writer[] {
   let n = 0;
   return [
     {
       name: 'post',
       service: 'content',
+      table: 'content_posts',
       send: async () => ({
         response: await alice.call('POST', '/api/v1/content/posts', {
           text: `load post ${++n}`,
@@ -47,29 +55,28 @@ function writers(gatewayUrl: string, alice: Member, bob: Member, conversationId:
         readPath: ({ id }) => `/api/v1/content/posts/${id}`,
       }),
     },
-    // Alice writes and Bob answers: a free member may send 100 messages a day (FREE_DAILY_MESSAGES).
-    ...(
-      [
-        ['message', alice],
-        ['reply', bob],
-      ] as const
-    ).map(([name, sender]) => ({
-      name,
+    // Bob's friends write to him in turn: a free member may send 100 messages a day (FREE_DAILY_MESSAGES).
+    {
+      name: 'message',
       service: 'messaging',
-      slower: 5,
-      send: async () => ({
-        response: await sender.call('POST', `/api/v1/messages/conversations/${conversationId}/messages`, {
-          type: 'text',
-          body: { text: `load ${name} ${++n}` },
-          clientMessageId: randomUUID(),
-        }),
-        // Read back in one listing by verify(), not one request per message.
-        readPath: ({ id }: { id: string }) => `message:${id}`,
-      }),
-    })),
+      slower: 3,
+      send: async () => {
+        const chat = chats[++n % chats.length]!;
+        return {
+          response: await chat.sender.call('POST', `/api/v1/messages/conversations/${chat.id}/messages`, {
+            type: 'text',
+            body: { text: `load message ${n}` },
+            clientMessageId: randomUUID(),
+          }),
+          // Read back in one listing per conversation by verify(), not one request per message.
+          readPath: () => `message:${chat.id}`,
+        };
+      },
+    },
     {
       name: 'event',
       service: 'event',
+      table: 'events',
       send: async () => ({
         response: await bob.call('POST', '/api/v1/events', {
           title: `Load event ${++n}`,
@@ -89,6 +96,7 @@ function writers(gatewayUrl: string, alice: Member, bob: Member, conversationId:
     {
       name: 'registration',
       service: 'user',
+      table: 'users',
       slower: 5,
       send: async () => {
         const response = await fetch(`${gatewayUrl}/api/v1/users/auth/register`, {
@@ -117,14 +125,20 @@ function writers(gatewayUrl: string, alice: Member, bob: Member, conversationId:
 
 /**
  * A light background load through the gateway: each writer sends one request at a time, every `pauseMs`, and keeps
- * what was acknowledged so verify() can read every one of them back. Two members: Alice posts and chats to Bob,
+ * what was acknowledged so verify() can find every one of them afterwards. Alice posts, five friends chat to Bob,
  * Bob organizes events; sign-ups make new members.
  */
 export async function startLoad(gatewayUrl: string, options: { pauseMs?: number; only?: string[] } = {}) {
-  const [alice, bob] = await Promise.all([member(gatewayUrl, 'load-alice'), member(gatewayUrl, 'load-bob')]);
-  const conversation = await alice.call('POST', '/api/v1/messages/conversations', { participantIds: [bob.id] });
-  if (conversation.status !== 201) throw new Error(`conversation: ${conversation.status} ${await conversation.text()}`);
-  const conversationId = ((await conversation.json()) as { id: string }).id;
+  const [alice, bob, ...friends] = await Promise.all(
+    ['alice', 'bob', 'carol', 'dave', 'erin', 'femi', 'gaia'].map((name) => member(gatewayUrl, `load-${name}`)),
+  );
+  const chats: Chat[] = [];
+  for (const sender of friends) {
+    const conversation = await sender.call('POST', '/api/v1/messages/conversations', { participantIds: [bob!.id] });
+    if (conversation.status !== 201)
+      throw new Error(`conversation: ${conversation.status} ${await conversation.text()}`);
+    chats.push({ sender, id: ((await conversation.json()) as { id: string }).id });
+  }
   const acknowledged: Acknowledged[] = [];
   const figures: LoadFigures = { sent: 0, acknowledged: 0, failed: 0, lost: 0, failures: {} };
   let running = true;
@@ -142,7 +156,8 @@ export async function startLoad(gatewayUrl: string, options: { pauseMs?: number;
         if (response.ok) {
           const body = (await response.json()) as { id: string };
           figures.acknowledged++;
-          acknowledged.push({ writer: writer.name, id: body.id, readPath: readPath!(body) });
+          const id = writer.table === 'users' ? (body as unknown as { user: { id: string } }).user.id : body.id;
+          acknowledged.push({ writer: writer.name, id, readPath: readPath!(body) });
         } else {
           fail(writer, String(response.status));
           await response.body?.cancel();
@@ -153,15 +168,14 @@ export async function startLoad(gatewayUrl: string, options: { pauseMs?: number;
       await new Promise((r) => setTimeout(r, (options.pauseMs ?? 300) * (writer.slower ?? 1)));
     }
   };
-  const active = writers(gatewayUrl, alice, bob, conversationId).filter(
+  const active = writers(gatewayUrl, alice!, bob!, chats).filter(
     (w) => !options.only || options.only.includes(w.service),
   );
   const loops = active.map(loop);
   return {
     figures,
-    alice,
-    bob,
-    conversationId,
+    alice: alice!,
+    bob: bob!,
     /** Names what happens from now on (e.g. "user killed"), for the failure counts. */
     phase(name: string) {
       phase = name;
@@ -171,20 +185,31 @@ export async function startLoad(gatewayUrl: string, options: { pauseMs?: number;
       running = false;
       await Promise.all(loops);
     },
-    /** Reads every acknowledged create back; counts those missing as lost. */
-    async verify(): Promise<LoadFigures> {
-      const messages = new Set(await listMessages(alice, conversationId));
-      let lost = 0;
-      for (const item of acknowledged) {
-        const found = item.readPath.startsWith('message:')
-          ? messages.has(item.id)
-          : (await alice.call('GET', item.readPath)).status === 200;
-        if (!found) {
-          lost++;
-          console.error(`lost: ${item.writer} ${item.id}`);
+    /**
+     * Every acknowledged create must exist afterwards: all of them in their service's database (`stored` answers
+     * which ids of a table exist), messages in their conversations' listings, and a sample of the others read
+     * through the gateway (reading each one there would take minutes under the gateway's 600 a minute per IP).
+     */
+    async verify(stored: (service: string, table: string, ids: string[]) => Promise<Set<string>>) {
+      const messages = new Set((await Promise.all(chats.map((chat) => listMessages(bob!, chat.id)))).flat());
+      const missing: Acknowledged[] = acknowledged.filter(
+        (item) => item.writer === 'message' && !messages.has(item.id),
+      );
+      for (const writer of active.filter((w) => w.table)) {
+        const items = acknowledged.filter((item) => item.writer === writer.name);
+        const found = await stored(
+          writer.service,
+          writer.table!,
+          items.map((item) => item.id),
+        );
+        missing.push(...items.filter((item) => !found.has(item.id)));
+        const step = Math.max(1, Math.floor(items.length / 10));
+        for (let i = 0; i < items.length; i += step) {
+          if (!(await readable(alice!, items[i]!.readPath))) missing.push(items[i]!);
         }
       }
-      figures.lost = lost;
+      for (const item of missing) console.error(`lost: ${item.writer} ${item.id}`);
+      figures.lost = missing.length;
       return figures;
     },
     /** The ids one writer got acknowledged, in order. */
@@ -200,6 +225,18 @@ export async function startLoad(gatewayUrl: string, options: { pauseMs?: number;
   };
 }
 export type Load = Awaited<ReturnType<typeof startLoad>>;
+
+/** GET through the gateway, waiting out a 429 or 503 (Retry-After): only a 404 or persistent error counts. */
+async function readable(reader: Member, path: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const response = await reader.call('GET', path);
+    await response.body?.cancel();
+    if (response.status === 200) return true;
+    if (response.status !== 429 && response.status < 500) return false;
+    await new Promise((r) => setTimeout(r, 1000 * Number(response.headers.get('retry-after') ?? 1)));
+  }
+  return false;
+}
 
 async function listMessages(reader: Member, conversationId: string): Promise<string[]> {
   const ids: string[] = [];

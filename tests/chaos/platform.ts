@@ -79,6 +79,7 @@ export function attach(info: PlatformInfo) {
     JSON.parse(readFileSync(join(info.dataDir, 'platform.json'), 'utf8')) as {
       supervisor: number;
       rollingRestarts: number;
+      restarting?: string;
       gatewayUrl: string;
       processes: ProcessInfo[];
     };
@@ -87,6 +88,7 @@ export function attach(info: PlatformInfo) {
     gatewayUrl: state().gatewayUrl,
     supervisor: () => state().supervisor,
     rollingRestarts: () => state().rollingRestarts,
+    restarting: () => state().restarting,
     processes: () => state().processes,
     process: (id: string) => state().processes.find((p) => p.id === id)!,
   };
