@@ -1,12 +1,21 @@
+import { DiasporaClient, type paths } from '@diaspora/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPlatform } from './fixtures.js';
 
 const platform = testPlatform('e2e');
 const { api } = platform;
-beforeAll(() => platform.boot());
+/** The typed SDK, as a client app uses it: a changed contract fails to compile or to answer here. */
+let sdk: DiasporaClient['api'];
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+/** Boots the platform (its gateway gets a new port each time) and points the SDK at it. */
+async function boot() {
+  await platform.boot();
+  sdk = new DiasporaClient({ baseUrl: platform.gatewayUrl }).api;
+}
+beforeAll(boot);
 afterAll(() => platform.dispose());
 
-const member = {
+const member: paths['/api/v1/users/auth/register']['post']['requestBody']['content']['application/json'] = {
   email: 'kofi.mensah@example.com',
   password: 'a long passphrase here',
   displayName: 'Kofi Mensah',
@@ -19,34 +28,38 @@ const member = {
 
 describe('all-in-one, through the gateway', () => {
   it('register → login → profile → refresh → reuse of the old refresh token → 401', async () => {
-    const registered = await api('POST', '/api/v1/users/auth/register', member);
-    expect(registered.status).toBe(201);
-    expect(registered.headers.get('x-request-id')).toBeTruthy();
+    const registered = await sdk.POST('/api/v1/users/auth/register', { body: member });
+    expect(registered.response.status).toBe(201);
+    expect(registered.response.headers.get('x-request-id')).toBeTruthy();
 
-    const login = await api('POST', '/api/v1/users/auth/login', { email: member.email, password: member.password });
-    expect(login.status).toBe(200);
+    const login = await sdk.POST('/api/v1/users/auth/login', {
+      body: { email: member.email, password: member.password },
+    });
+    expect(login.response.status).toBe(200);
+    const tokens = login.data!;
 
-    const profile = await api('GET', '/api/v1/users/profile', undefined, login.body.accessToken);
-    expect(profile.status).toBe(200);
-    expect(profile.body).toMatchObject({ email: member.email, residenceCity: 'Toronto', originCountry: 'GH' });
+    const profile = await sdk.GET('/api/v1/users/profile', { headers: bearer(tokens.accessToken) });
+    expect(profile.response.status).toBe(200);
+    expect(profile.data).toMatchObject({ email: member.email, residenceCity: 'Toronto', originCountry: 'GH' });
 
-    const refreshed = await api('POST', '/api/v1/users/auth/refresh', { refreshToken: login.body.refreshToken });
-    expect(refreshed.status).toBe(200);
-    expect((await api('GET', '/api/v1/users/profile', undefined, refreshed.body.accessToken)).status).toBe(200);
+    const refreshed = await sdk.POST('/api/v1/users/auth/refresh', { body: { refreshToken: tokens.refreshToken } });
+    expect(refreshed.response.status).toBe(200);
+    const fresh = refreshed.data!;
+    expect((await sdk.GET('/api/v1/users/profile', { headers: bearer(fresh.accessToken) })).response.status).toBe(200);
 
-    const reused = await api('POST', '/api/v1/users/auth/refresh', { refreshToken: login.body.refreshToken });
-    expect(reused.status).toBe(401);
-    expect(reused.headers.get('content-type')).toContain('application/problem+json');
+    const reused = await sdk.POST('/api/v1/users/auth/refresh', { body: { refreshToken: tokens.refreshToken } });
+    expect(reused.response.status).toBe(401);
+    expect(reused.response.headers.get('content-type')).toContain('application/problem+json');
     // The whole session is gone, the rotated token included.
     expect(
-      (await api('POST', '/api/v1/users/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status,
+      (await sdk.POST('/api/v1/users/auth/refresh', { body: { refreshToken: fresh.refreshToken } })).response.status,
     ).toBe(401);
   });
 
   it('the gateway enforces the jwt plugin before the service sees the request', async () => {
-    const response = await api('GET', '/api/v1/users/profile', undefined, 'e30.e30.e30');
+    const { response, error } = await sdk.GET('/api/v1/users/profile', { headers: bearer('e30.e30.e30') });
     expect(response.status).toBe(401);
-    expect(response.body.detail).toMatch(/iss/);
+    expect((error as { detail?: string }).detail).toMatch(/iss/);
   });
 
   it('serves the aggregated API description and Swagger UI', async () => {
@@ -60,8 +73,10 @@ describe('all-in-one, through the gateway', () => {
 
   it('keeps data across a restart (persistent embedded PostgreSQL)', async () => {
     await platform.stop();
-    await platform.boot();
-    const login = await api('POST', '/api/v1/users/auth/login', { email: member.email, password: member.password });
-    expect(login.status).toBe(200);
+    await boot();
+    const login = await sdk.POST('/api/v1/users/auth/login', {
+      body: { email: member.email, password: member.password },
+    });
+    expect(login.response.status).toBe(200);
   });
 });
