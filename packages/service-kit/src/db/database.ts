@@ -7,6 +7,11 @@ export type Row = Record<string, unknown>;
 /** What repositories need: the pool itself or a client inside a transaction. */
 export interface Queryable {
   query<R extends Row = Row>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  /**
+   * A named query (`{ name, text, values }`) is parsed and planned once per connection, then only executed: for
+   * the hottest reads. A name stands for one text only.
+   */
+  query<R extends Row = Row>(query: pg.QueryConfig): Promise<pg.QueryResult<R>>;
 }
 
 export interface DatabaseOptions {
@@ -63,8 +68,10 @@ export class Database implements Queryable {
     );
   }
 
-  query<R extends Row = Row>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
-    return this.pool.query<R>(text, params);
+  query<R extends Row = Row>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends Row = Row>(query: pg.QueryConfig): Promise<pg.QueryResult<R>>;
+  query<R extends Row = Row>(query: string | pg.QueryConfig, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    return typeof query === 'string' ? this.pool.query<R>(query, params) : this.pool.query<R>(query);
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Scope as KitScope, UnitOfWork as KitUnitOfWork } from '@diaspora/service-kit';
 import type { ExportStore, IdentityStore, TokenStore } from './account-ports.js';
-import type { GraphStore, IdPage } from './graph-ports.js';
+import type { GraphCounts, GraphStore, IdPage } from './graph-ports.js';
 import type { MemberStore } from './member-ports.js';
 import type { ProfileChanges, ProfileFields, RoleAssignment, UserRecord } from './user.js';
 
@@ -18,6 +18,8 @@ export interface NewUser extends ProfileFields {
 /** Reads skip erased accounts: an erased member no longer exists for anyone. */
 export interface UserStore {
   findById(id: string): Promise<UserRecord | null>;
+  /** The member with their graph counts, in one round trip (the own-profile read every client makes). */
+  findWithCounts(id: string): Promise<{ user: UserRecord; counts: GraphCounts } | null>;
   findByEmail(email: string): Promise<UserRecord | null>;
   findManyByIds(ids: string[]): Promise<UserRecord[]>;
   /** Locks the user's row for the rest of the transaction. */

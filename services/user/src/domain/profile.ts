@@ -34,9 +34,9 @@ export class ProfileService {
   constructor(private readonly uow: UnitOfWork) {}
 
   async own(userId: string) {
-    const user = await this.uow.read.users.findById(userId);
-    if (!user) throw problems.notFound('user');
-    return { ...ownView(user), counts: await this.uow.read.graph.counts(userId) };
+    const found = await this.uow.read.users.findWithCounts(userId);
+    if (!found) throw problems.notFound('user');
+    return { ...ownView(found.user), counts: found.counts };
   }
 
   async update(userId: string, input: ProfileInput) {

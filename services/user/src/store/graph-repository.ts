@@ -21,6 +21,13 @@ function toRequest(row: Record<string, unknown>): ConnectionRequest {
   };
 }
 
+/** A member's follower, following and connection counts as select-list columns (`user`: an id expression). */
+export const countColumns = (
+  user: string,
+) => `(SELECT count(*) FROM follows WHERE followee_id = ${user})::int AS followers,
+  (SELECT count(*) FROM follows WHERE follower_id = ${user})::int AS following,
+  (SELECT count(*) FROM connections WHERE user_id = ${user})::int AS connections`;
+
 export class PgGraphStore implements GraphStore {
   constructor(private readonly db: Queryable) {}
 
@@ -75,12 +82,7 @@ export class PgGraphStore implements GraphStore {
   }
 
   async counts(userId: string): Promise<GraphCounts> {
-    const { rows } = await this.db.query(
-      `SELECT (SELECT count(*) FROM follows WHERE followee_id = $1)::int AS followers,
-              (SELECT count(*) FROM follows WHERE follower_id = $1)::int AS following,
-              (SELECT count(*) FROM connections WHERE user_id = $1)::int AS connections`,
-      [userId],
-    );
+    const { rows } = await this.db.query(`SELECT ${countColumns('$1')}`, [userId]);
     return rows[0] as unknown as GraphCounts;
   }
 

@@ -1,4 +1,5 @@
 import { isUniqueViolation, type Queryable, SqlParams } from '@diaspora/service-kit';
+import type { GraphCounts } from '../domain/graph-ports.js';
 import { EmailTakenError, type NewUser, PhoneTakenError, type UserStore } from '../domain/ports.js';
 import {
   DEFAULT_PRIVACY,
@@ -7,6 +8,7 @@ import {
   type ProfileChanges,
   type UserRecord,
 } from '../domain/user.js';
+import { countColumns } from './graph-repository.js';
 
 // Active appointments ride along with every read: tokens and views need them, and the index makes it cheap.
 export const COLUMNS = `id, email, email_verified, phone, phone_verified, password_hash, display_name, bio, avatar_url,
@@ -16,6 +18,10 @@ export const COLUMNS = `id, email, email_verified, phone, phone_verified, passwo
   (SELECT coalesce(json_agg(json_build_object('role', ra.role, 'country', ra.country, 'city', ra.city)
      ORDER BY ra.appointed_at), '[]'::json)
    FROM role_assignments ra WHERE ra.user_id = users.id AND ra.revoked_at IS NULL) AS assignments`;
+
+// Hot reads, run as named (prepared) statements: parsed and planned once per connection.
+const BY_ID = `SELECT ${COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL`;
+const WITH_COUNTS = `SELECT ${COLUMNS}, ${countColumns('users.id')} FROM users WHERE id = $1 AND deleted_at IS NULL`;
 
 /** Profile field → column; the only plain columns `updateProfile` may write. */
 const PROFILE_COLUMNS: Record<string, string> = {
@@ -85,8 +91,16 @@ export class PgUserStore implements UserStore {
   constructor(private readonly db: Queryable) {}
 
   async findById(id: string): Promise<UserRecord | null> {
-    const { rows } = await this.db.query(`SELECT ${COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL`, [id]);
+    const { rows } = await this.db.query({ name: 'users-by-id', text: BY_ID, values: [id] });
     return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async findWithCounts(id: string): Promise<{ user: UserRecord; counts: GraphCounts } | null> {
+    const { rows } = await this.db.query({ name: 'users-with-counts', text: WITH_COUNTS, values: [id] });
+    const row = rows[0];
+    if (!row) return null;
+    const { followers, following, connections } = row as unknown as GraphCounts;
+    return { user: toRecord(row), counts: { followers, following, connections } };
   }
 
   async findByEmail(email: string): Promise<UserRecord | null> {
