@@ -69,6 +69,8 @@ export async function startPlatform(env: Record<string, string> = {}) {
     `http://127.0.0.1:${gatewayPort}/openapi.json`,
   );
   return {
+    /** The platform's node process (its own CPU time excludes PostgreSQL's processes). */
+    process: child.process,
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
     /** HTTP URL of the n-th service of the all-in-one order (user = 1). */
     serviceUrl: (index: number) => `http://127.0.0.1:${httpBase + index}`,
@@ -78,6 +80,20 @@ export async function startPlatform(env: Record<string, string> = {}) {
     },
   };
 }
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux; undefined elsewhere): per request,
+ * it shows what a server spends regardless of how busy the machine is.
+ */
+export function cpuMsOf(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux platform Node runs on
 
 export async function registerMember(baseUrl: string, index = 0) {
   const response = await fetch(`${baseUrl}/api/v1/users/auth/register`, {
@@ -94,7 +110,7 @@ export async function registerMember(baseUrl: string, index = 0) {
     }),
   });
   if (response.status !== 201) throw new Error(`register failed: ${response.status} ${await response.text()}`);
-  return (await response.json()) as { accessToken: string; user: { email: string } };
+  return (await response.json()) as { accessToken: string; user: { id: string; email: string } };
 }
 
 /**
