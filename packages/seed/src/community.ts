@@ -58,26 +58,30 @@ export async function seedCommunity(api: Api, stages: Stages, options: SeedOptio
   const sessions = await stages.run('members', plans, concurrency, async (plan): Promise<Session> => {
     const client = plan.index + 1;
     const sdk = api.sdk(client);
-    try {
-      // The registration answers the tokens: no second sign-in (and no second bcrypt) per member.
-      const user = await sdk.register({
-        email: plan.email,
-        password: DEMO_PASSWORD,
-        displayName: plan.displayName,
-        originCountry: plan.origin,
-        residenceCountry: plan.city.country as Country,
-        residenceCity: plan.city.name,
-        languages: plan.languages,
-        domains: [...plan.domains],
-        bio: plan.bio,
-        timeZone: plan.city.timeZone,
-        arrivedAt: plan.arrivedAt,
-      });
-      return { userId: user.id, email: plan.email, client, sdk };
-    } catch (error) {
-      if (error instanceof DiasporaError && error.status === 409) return signIn(api, plan.email, DEMO_PASSWORD, client);
-      throw error;
-    }
+    // A gateway timeout (bcrypt queued behind a busy machine) is tried again: if the first attempt did register,
+    // the second finds the account (409) and signs in.
+    for (let attempt = 1; ; attempt++)
+      try {
+        // The registration answers the tokens: no second sign-in (and no second bcrypt) per member.
+        const user = await sdk.register({
+          email: plan.email,
+          password: DEMO_PASSWORD,
+          displayName: plan.displayName,
+          originCountry: plan.origin,
+          residenceCountry: plan.city.country as Country,
+          residenceCity: plan.city.name,
+          languages: plan.languages,
+          domains: [...plan.domains],
+          bio: plan.bio,
+          timeZone: plan.city.timeZone,
+          arrivedAt: plan.arrivedAt,
+        });
+        return { userId: user.id, email: plan.email, client, sdk };
+      } catch (error) {
+        if (!(error instanceof DiasporaError)) throw error;
+        if (error.status === 409) return signIn(api, plan.email, DEMO_PASSWORD, client);
+        if (error.status !== 504 || attempt === 3) throw error;
+      }
   });
   const byIndex = (plan: MemberPlan) => sessions[plan.index]!;
 

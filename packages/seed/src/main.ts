@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DiasporaError } from '@diaspora/sdk';
 import { ApiError, seed } from './index.js';
 
 const USAGE = `npm run seed -- [--members 200] [--seed 42] [--concurrency 16] [--gateway http://localhost:8000]
@@ -76,6 +77,6 @@ try {
   ];
   process.stdout.write(`${out.join('\n')}\n`);
 } catch (error) {
-  if (error instanceof ApiError) fail(error.message);
+  if (error instanceof ApiError || error instanceof DiasporaError) fail(error.message);
   throw error;
 }
