@@ -305,16 +305,10 @@ async function main() {
       restarting = spec.id;
       writeState();
       const { http, grpc } = spec.spare ?? {};
-      const surge = spec.spare && {
-        ...spec,
-        id: `${spec.id}-surge`,
-        http,
-        env: { ...spec.env, HTTP_PORT: String(http), GRPC_PORT: String(grpc) },
-      };
-      if (surge) {
-        start(surge, 90);
-        await ready(surge, '/health/ready');
-      }
+      const env = { ...spec.env, HTTP_PORT: String(http), GRPC_PORT: String(grpc) };
+      const surge = spec.spare && { ...spec, id: `${spec.id}-surge`, http, env };
+      if (surge) start(surge, 90);
+      if (surge) await ready(surge, '/health/ready');
       const old = children.get(spec.id);
       old.kill('SIGTERM');
       await exited(old); // the exit handler starts it again
