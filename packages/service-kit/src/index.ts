@@ -2,6 +2,7 @@ export * from './auth/keys.js';
 export * from './auth/live-roles.js';
 export * from './auth/revocations.js';
 export * from './auth/service-keys.js';
+export * from './auth/verified-tokens.js';
 export * from './auth/verifier.js';
 export { MemoryBus } from './bus/memory.js';
 export { NatsBus } from './bus/nats.js';

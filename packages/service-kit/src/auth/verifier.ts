@@ -3,6 +3,7 @@ import { type CryptoKey, createLocalJWKSet, createRemoteJWKSet, errors, type JWT
 import { Problem, problems } from '../errors.js';
 import { keyId } from './keys.js';
 import { MAX_ACCESS_TOKEN_TTL_SECONDS, type RevocationList } from './revocations.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 export const ROLES = ['super', 'ambassador', 'consul', 'premium', 'regular'] as const;
 export type Role = (typeof ROLES)[number];
@@ -96,6 +97,13 @@ export interface VerifierOptions {
 }
 
 export class TokenVerifier {
+  /**
+   * Claims of tokens already verified. Issuer and audience are fixed per verifier, so a remembered token only needs
+   * its expiry (and the deny-list) checked again. A key withdrawn from the JWKS stops new tokens at once; tokens it
+   * signed before stay accepted until they expire (at most an hour, see MAX_ACCESS_TOKEN_TTL_SECONDS).
+   */
+  private readonly verified = new VerifiedTokens<AccessClaims>();
+
   constructor(
     private readonly keys: KeySource,
     private readonly options: VerifierOptions,
@@ -104,6 +112,20 @@ export class TokenVerifier {
   ) {}
 
   async verify(token: string): Promise<AccessClaims> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (Date.now() / 1000 >= known.exp + (this.options.clockToleranceSeconds ?? 5))
+        throw problems.invalidToken('The access token has expired.');
+      await this.revocations?.check(known);
+      return { ...known, roles: [...known.roles] };
+    }
+    const claims = await this.verifySignature(token);
+    await this.revocations?.check(claims);
+    this.verified.remember(token, claims);
+    return { ...claims, roles: [...claims.roles] };
+  }
+
+  private async verifySignature(token: string): Promise<AccessClaims> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, (header) => this.keys.key(header.kid), {
@@ -124,7 +146,6 @@ export class TokenVerifier {
     // Deny-list entries last as long as the longest token may: a longer-lived one could outlive its revocation.
     if (claims.exp - claims.iat > MAX_ACCESS_TOKEN_TTL_SECONDS)
       throw problems.invalidToken('The access token lives too long.');
-    await this.revocations?.check(claims);
     return claims;
   }
 }

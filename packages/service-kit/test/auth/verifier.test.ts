@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import { calculateJwkThumbprint, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateSigningKey, keyId, loadPrivateKey, loadPublicKey, toPublicJwk } from '../../src/auth/keys.js';
+import { RevocationList } from '../../src/auth/revocations.js';
 import { bearerToken, JwksKeySource, StaticKeySource, TokenVerifier } from '../../src/auth/verifier.js';
+import { MemoryCache } from '../../src/cache/memory.js';
 import { Problem } from '../../src/errors.js';
 
 const current = generateSigningKey();
@@ -88,6 +90,42 @@ describe('TokenVerifier', () => {
       clockToleranceSeconds: 0,
     });
     await reject401(strict.verify(await sign(current, {}, { expiresIn: -3 })));
+  });
+});
+
+describe('TokenVerifier remembering verified tokens', () => {
+  afterEach(() => vi.restoreAllMocks());
+  const keys = new StaticKeySource([loadPublicKey(current.publicKeyPem)]);
+
+  it("checks a token's signature once, and hands each caller its own copy of the claims", async () => {
+    const lookups = vi.spyOn(keys, 'key');
+    const verifier = new TokenVerifier(keys, options);
+    const token = await sign(current);
+    const first = await verifier.verify(token);
+    first.roles.push('super');
+    const second = await verifier.verify(token);
+    expect(lookups).toHaveBeenCalledTimes(1);
+    expect(second.roles).toEqual(['regular']);
+  });
+
+  it('still refuses a remembered token once it expires', async () => {
+    const verifier = new TokenVerifier(keys, { ...options, clockToleranceSeconds: 0 });
+    const token = await sign(current, {}, { expiresIn: 60 });
+    await verifier.verify(token);
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 61_000);
+    await expect(verifier.verify(token)).rejects.toMatchObject({
+      status: 401,
+      detail: 'The access token has expired.',
+    });
+  });
+
+  it('still refuses a remembered token once its session is revoked', async () => {
+    const revocations = new RevocationList(new MemoryCache());
+    const verifier = new TokenVerifier(keys, options, revocations);
+    const token = await sign(current, { sid: 'ses_1' });
+    await verifier.verify(token);
+    await revocations.revokeSession('ses_1');
+    await reject401(verifier.verify(token));
   });
 });
 
