@@ -1,4 +1,3 @@
 export declare const schemaFile: string;
-export declare const BANNER: string;
 export declare function renderSchema(document: URL | object): Promise<string>;
 export declare function committedSchema(): string;
