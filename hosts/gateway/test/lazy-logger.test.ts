@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { createLogger } from '@diaspora/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { describe, expect, it, vi } from 'vitest';
@@ -6,12 +5,8 @@ import { lazyChildLogger } from '../src/lazy-logger.js';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
+  // pino writes one JSON line per call to any object with a `write` method.
+  const destination = { write: (line: string) => void lines.push(JSON.parse(line)) };
   return { lines, logger: createLogger({ service: 'gateway', level: 'info', destination }) as FastifyBaseLogger };
 }
 
