@@ -3,6 +3,7 @@ import {
   type ConsumerMessages,
   connect,
   DeliverPolicy,
+  ErrorCode,
   type JetStreamClient,
   type JetStreamManager,
   type NatsConnection,
@@ -34,6 +35,8 @@ export interface NatsBusOptions {
 }
 
 const MSG_ID = 'Nats-Msg-Id';
+/** Tries of a JetStream setup request that timed out (pauses 0.5, 1, 2, 4 s between them). */
+const SETUP_ATTEMPTS = 5;
 
 /**
  * NATS JetStream adapter: one stream per domain (`users.>` → stream USERS), publish with `Nats-Msg-Id` so the
@@ -102,12 +105,12 @@ export class NatsBus implements EventBus {
   async subscribe(options: SubscribeOptions): Promise<BusSubscription> {
     if (this.closing) throw new Error('bus is closed');
     const domain = domainOf(options.subject);
-    await this.ensureStream(domain);
+    await this.settingUp(() => this.ensureStream(domain));
     const stream = domain.toUpperCase();
     const maxDeliver = options.maxDeliver ?? DEFAULT_MAX_DELIVER;
     const ackWaitMs = options.ackWaitMs ?? 30_000;
-    await this.ensureConsumer(stream, options, maxDeliver, ackWaitMs);
-    const consumer = await this.jetstream.consumers.get(stream, options.durable);
+    await this.settingUp(() => this.ensureConsumer(stream, options, maxDeliver, ackWaitMs));
+    const consumer = await this.settingUp(() => this.jetstream.consumers.get(stream, options.durable));
     // One message at a time: the next pull leaves only when the handler returned (the iterator sends it), so no
     // message waits in a client buffer while its ack_wait runs out, the other subscribers of the durable get the
     // work meanwhile, and stop() leaves nothing stranded in this process.
@@ -160,6 +163,23 @@ export class NatsBus implements EventBus {
     };
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /**
+   * JetStream's management requests time out when the server or the machine is saturated (a service starting
+   * during a rolling restart): setting up a subscription retries them, with growing pauses, instead of ending the
+   * service's start with an error.
+   */
+  private async settingUp<T>(step: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await step();
+      } catch (error) {
+        if (attempt >= SETUP_ATTEMPTS || this.closing || (error as { code?: string }).code !== ErrorCode.Timeout)
+          throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
   }
 
   /** Creates the durable, or aligns an existing one with this subscriber's limits (its position is kept). */

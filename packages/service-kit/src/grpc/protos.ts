@@ -99,6 +99,9 @@ export function createClient<Client>(
   const client = new Constructor(address, identity.channelCredentials ?? grpc.credentials.createInsecure(), {
     'grpc.keepalive_time_ms': 30_000,
     'grpc.enable_retries': 1,
+    // Calls spread over every address the target resolves to (several instances, a headless Service's pods);
+    // the default pick_first sent them all to the first one.
+    'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
   });
   const breaker = new CircuitBreaker(target ?? descriptor.fullName, options.breaker);
   const methods: Record<string, unknown> = { close: () => client.close() };

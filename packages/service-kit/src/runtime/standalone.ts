@@ -55,8 +55,10 @@ export async function runStandalone<P extends TProperties>(
     return;
   }
   if (service.config.MIGRATE_ON_BOOT) await service.migrate();
-  await service.listen();
+  // Consumers are subscribed before the ports open: a start that cannot reach JetStream fails before the service
+  // ever reports ready, instead of crashing right after taking traffic.
   await service.startWorkers();
+  await service.listen();
   exitOnSignal(
     async () => {
       await service.close();
