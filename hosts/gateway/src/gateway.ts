@@ -203,9 +203,9 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
       const forward = (base: string): FastifyReply => {
         tried.add(base);
         return reply.from(`${base}${target}`, {
-          ...(body?.length
-            ? { body, contentType: String(request.headers['content-type'] ?? 'application/octet-stream') }
-            : {}),
+          // The client's bytes as they came, empty ones too: left to itself, reply-from re-encodes a JSON body,
+          // and an empty one reached the service as `{"type":"Buffer","data":[]}`.
+          ...(body ? { body, contentType: String(request.headers['content-type'] ?? 'application/octet-stream') } : {}),
           timeout: match.service.read_timeout ?? 60_000,
           // reply-from hands over its own copy of the client's headers: it is completed in place.
           rewriteRequestHeaders: (_request, headers) => Object.assign(headers, context.upstreamHeaders),

@@ -36,6 +36,17 @@ describe('proxying', () => {
     expect(response.headers.get('ratelimit-limit')).toBe('3');
   });
 
+  it('forwards an empty JSON body empty (reply-from alone re-encoded it as a serialized Buffer)', async () => {
+    const response = await call('/api/v1/echo/small/empty', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '',
+    });
+    const seen = await json(response);
+    expect(seen.headers['content-length']).toBe('0');
+    expect(seen.body ?? '').toBe('');
+  });
+
   it('keeps a client-supplied correlation id end to end', async () => {
     const response = await call('/api/v1/echo/public', { headers: { 'x-request-id': 'client-42' } });
     expect((await json(response)).headers['x-request-id']).toBe('client-42');
