@@ -1,17 +1,8 @@
 import { afterAll, expect, it } from 'vitest';
-import { createClient, implement, type ServiceDescriptor } from '../../src/grpc/protos.js';
+import { createClient, implement } from '../../src/grpc/protos.js';
 import { GrpcServer } from '../../src/grpc/server.js';
 import { createLogger } from '../../src/logger.js';
-
-interface PingClient {
-  exportUserData(request: { userId: string }): Promise<{ service: string; json: string }>;
-  close(): void;
-}
-const USER_DATA: ServiceDescriptor<PingClient, { exportUserData(r: { userId: string }): Promise<object> }> = {
-  fullName: 'diaspora.common.v1.UserData',
-  file: 'common/v1/user_data.proto',
-  methods: ['exportUserData'],
-};
+import { USER_DATA } from './user-data.js';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 const servers: GrpcServer[] = [];

@@ -3,10 +3,11 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isUnavailableError } from '../../src/errors.js';
 import { CircuitBreaker } from '../../src/grpc/breaker.js';
-import { createClient, implement, type ServiceDescriptor } from '../../src/grpc/protos.js';
+import { createClient, implement } from '../../src/grpc/protos.js';
 import { GrpcServer } from '../../src/grpc/server.js';
 import type { CallerIdentity } from '../../src/grpc/service-auth.js';
 import { createLogger } from '../../src/logger.js';
+import { USER_DATA } from './user-data.js';
 
 const fail = (code: grpc.status) => () => Promise.reject(Object.assign(new Error(`code ${code}`), { code }));
 const ok = () => Promise.resolve('ok');
@@ -55,16 +56,6 @@ describe('CircuitBreaker', () => {
     expect(breaker.current).toBe('closed');
   });
 });
-
-interface PingClient {
-  exportUserData(request: { userId: string }): Promise<{ service: string; json: string }>;
-  close(): void;
-}
-const USER_DATA: ServiceDescriptor<PingClient, { exportUserData(r: { userId: string }): Promise<object> }> = {
-  fullName: 'diaspora.common.v1.UserData',
-  file: 'common/v1/user_data.proto',
-  methods: ['exportUserData'],
-};
 
 describe('createClient with a dead dependency', () => {
   let server: GrpcServer | undefined;
