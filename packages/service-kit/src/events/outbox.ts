@@ -80,6 +80,10 @@ interface OutboxRow {
  * Moves committed outbox rows to the bus. Rows are claimed with SKIP LOCKED so replicas share the work; each is
  * published with its event id as the dedup key, so a crash between publish and marking re-publishes a duplicate
  * that JetStream (and idempotent consumers) drop. A crash before publishing loses nothing: the row waits.
+ * A batch is published concurrently (one acknowledgement round trip per batch, not per row; the messages still
+ * leave in order on the one connection). Only the rows before the first failed publish are marked: the failed one
+ * and every later one are published again on the next pass, the later ones then dropped as duplicates. So order
+ * holds, except that a row whose publish failed alone among others arrives after the later rows.
  */
 export class OutboxRelay {
   private readonly worker: PollingWorker;
@@ -150,19 +154,19 @@ export class OutboxRelay {
          ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.options.batchSize ?? 100],
       );
-      const published: OutboxRow[] = [];
-      for (const row of rows) {
-        try {
-          await bus.publish({ id: row.id, subject: row.subject, data: encodeEnvelope(row.envelope) });
-          published.push(row);
-        } catch (error) {
-          logger.warn({ err: error, eventId: row.id }, 'outbox publish failed; will retry');
-          await tx.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1', [
-            row.seq,
-            String((error as Error).message).slice(0, 500),
-          ]);
-          break; // keep order: later rows wait for this one
-        }
+      const outcomes = await Promise.allSettled(
+        rows.map((row) => bus.publish({ id: row.id, subject: row.subject, data: encodeEnvelope(row.envelope) })),
+      );
+      const failed = outcomes.findIndex((outcome) => outcome.status === 'rejected');
+      const published = failed === -1 ? rows : rows.slice(0, failed);
+      if (failed !== -1) {
+        const row = rows[failed]!;
+        const error = (outcomes[failed] as PromiseRejectedResult).reason as Error;
+        logger.warn({ err: error, eventId: row.id }, 'outbox publish failed; will retry');
+        await tx.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1', [
+          row.seq,
+          String(error?.message).slice(0, 500),
+        ]);
       }
       if (published.length) {
         await tx.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [

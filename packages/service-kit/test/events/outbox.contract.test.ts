@@ -20,12 +20,13 @@ const Greeted = defineEvent({
 });
 const logger = createLogger({ service: 'test', level: 'silent' });
 
-/** A bus that records publishes and can be told to fail, or to "crash" right after publishing. */
+/** A bus that records what it accepted (duplicates included) and can be down, or refuse just the next publish. */
 class RecordingBus extends MemoryBus {
   published: BusMessage[] = [];
+  down = false;
   failNext = false;
   override async publish(message: BusMessage) {
-    if (this.failNext) {
+    if (this.down || this.failNext) {
       this.failNext = false;
       throw new Error('broker down');
     }
@@ -87,12 +88,26 @@ for (const target of postgresTargets()) {
     it('keeps rows when the broker is down and publishes them, in order, once it is back', async () => {
       const { db, bus, relay, outbox } = await setup();
       for (const to of ['a', 'b', 'c']) await db.tx((tx) => outbox.enqueue(tx, Greeted, { to }));
-      bus.failNext = true;
+      bus.down = true;
       expect(await relay.drain()).toBe(0);
       const { rows } = await db.query('SELECT attempts, last_error FROM outbox ORDER BY seq LIMIT 1');
       expect(rows[0]).toMatchObject({ attempts: 1, last_error: 'broker down' });
+      bus.down = false;
       expect(await relay.drain()).toBe(3);
       expect(bus.published.map((m) => (decodeEnvelope(m.data).data as { to: string }).to)).toEqual(['a', 'b', 'c']);
+    });
+
+    it('publishes a batch at once; a publish failing alone is retried and the later rows are not lost', async () => {
+      const { db, bus, relay, outbox } = await setup();
+      for (const to of ['a', 'b', 'c']) await db.tx((tx) => outbox.enqueue(tx, Greeted, { to }));
+      bus.failNext = true; // 'a' fails, 'b' and 'c' reach the broker
+      expect(await relay.drain()).toBe(0); // nothing after the failure is marked
+      expect(await relay.drain()).toBe(3);
+      const pending = await db.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+      expect(pending.rows[0]!.n).toBe(0);
+      // The broker got b and c twice: its dedup window (Nats-Msg-Id = event id) keeps one of each.
+      expect(new Set(bus.published.map((m) => m.id)).size).toBe(3);
+      expect(bus.published).toHaveLength(5);
     });
 
     it('wakes on commit through LISTEN/NOTIFY rather than waiting for the next poll', async () => {
