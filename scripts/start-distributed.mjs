@@ -7,7 +7,7 @@
 //   POSTGRES_URL=… REDIS_URL=… NATS_URL=… npm run start:distributed   # use these servers instead of ci-servers.sh
 // Env: DISTRIBUTED_PORT_BASE (21000: gateway; service n on HTTP base+100+n / gRPC base+200+n, second instances
 // +50), DISTRIBUTED_DATA_DIR (.data/distributed), DISTRIBUTED_SERVICES (subset, user always), DISTRIBUTED_REPLICAS
-// (messaging=2,content=2), LOG_LEVEL. A crashed service is restarted (a pod's restartPolicy); Ctrl+C stops every
+// (messaging=2,content=2), GATEWAY_TRUSTED_PROXIES, KONG_CONFIG, LOG_LEVEL. A crashed service is restarted (a pod's restartPolicy); Ctrl+C stops every
 // child, then the servers this script started. <data dir>/platform.json lists the processes (the chaos suite reads it).
 // `kill -USR2 <supervisor pid>` restarts every service in turn without failing requests (a rolling restart).
 import { execFileSync, spawn } from 'node:child_process';
@@ -33,7 +33,7 @@ async function runGateway() {
     onlyListedUpstreams: true,
     cache,
     logger,
-    trustedProxies: [],
+    trustedProxies: (process.env.GATEWAY_TRUSTED_PROXIES ?? '').split(',').filter(Boolean),
   });
   await gateway.listen({ host: '127.0.0.1', port: Number(process.env.GATEWAY_PORT) });
   kit.exitOnSignal(
@@ -207,6 +207,8 @@ async function main() {
     PATH: process.env.PATH,
     LOG_LEVEL: logLevel,
     GATEWAY_PORT: String(base),
+    GATEWAY_TRUSTED_PROXIES: process.env.GATEWAY_TRUSTED_PROXIES ?? '', // e.g. loopback, for a local load generator
+    ...(process.env.KONG_CONFIG ? { KONG_CONFIG: process.env.KONG_CONFIG } : {}),
     CACHE_URL: serverEnv.REDIS_URL,
     JWT_PUBLIC_KEY: jwtPublic,
     GATEWAY_UPSTREAMS: JSON.stringify(

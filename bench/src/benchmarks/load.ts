@@ -47,7 +47,6 @@ async function startAllInOne() {
 async function startDistributedMode() {
   const platform = await startDistributed({
     portBase: DISTRIBUTED_PORT_BASE,
-    trustedPort: DISTRIBUTED_PORT_BASE + 10,
   });
   return {
     ...platform,

@@ -1,23 +1,21 @@
 import { spawn } from 'node:child_process';
-import { createPublicKey } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ciServers } from './ci-servers.js';
 import { stopTree } from './process-tree.js';
-import { ROOT, startNode } from './processes.js';
+import { ROOT } from './processes.js';
 
 interface PlatformState {
   gatewayUrl: string;
-  servers: { redis: string };
   processes: { id: string; name: string; http: number }[];
 }
 
 /**
- * `scripts/start-distributed.mjs` on the shared CI servers (never stopped here) with its own data dir, then a
- * loopback-trusting gateway (trusted-gateway.ts) in front of its services on `trustedPort`.
+ * `scripts/start-distributed.mjs` on the shared CI servers (never stopped here) with its own data dir, its gateway
+ * trusting loopback as a proxy.
  */
-export async function startDistributed(options: { portBase: number; trustedPort: number; timeoutMs?: number }) {
+export async function startDistributed(options: { portBase: number; timeoutMs?: number }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'diaspora-bench-distributed-'));
   // The processes' logs, kept after the run (the data dir is removed): where to look when something failed.
   const logPath = join(tmpdir(), `diaspora-bench-distributed-${Date.now()}.log`);
@@ -32,6 +30,8 @@ export async function startDistributed(options: { portBase: number; trustedPort:
       ...(process.env.BENCH_DISTRIBUTED_MONGO === 'off' ? { MONGO_URL: '' } : {}),
       DISTRIBUTED_PORT_BASE: String(options.portBase),
       DISTRIBUTED_DATA_DIR: dataDir,
+      // Each simulated member sends its own X-Forwarded-For, so it stays within its own per-IP limits.
+      GATEWAY_TRUSTED_PROXIES: 'loopback',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -69,35 +69,5 @@ export async function startDistributed(options: { portBase: number; trustedPort:
   }
   const readySeconds = (performance.now() - started) / 1000;
   const state = JSON.parse(readFileSync(join(dataDir, 'platform.json'), 'utf8')) as PlatformState;
-  const services = state.processes.filter((p) => p.name !== 'gateway');
-  const upstreams = Object.fromEntries(
-    [...new Set(services.map((p) => p.name))].map((name) => [
-      `${name}-service`,
-      services.filter((p) => p.name === name).map((p) => `http://127.0.0.1:${p.http}`),
-    ]),
-  );
-  const jwtPrivate = readFileSync(join(dataDir, 'keys/jwt-signing.key.pem'), 'utf8');
-  const gateway = await startNode(
-    join(ROOT, 'bench/dist/lib/trusted-gateway.js'),
-    {
-      GATEWAY_PORT: String(options.trustedPort),
-      GATEWAY_UPSTREAMS: JSON.stringify(upstreams),
-      CACHE_URL: state.servers.redis,
-      JWT_PUBLIC_KEY: createPublicKey(jwtPrivate).export({ format: 'pem', type: 'spki' }).toString(),
-    },
-    `http://127.0.0.1:${options.trustedPort}/openapi.json`,
-  ).catch(async (error) => {
-    await stop();
-    throw error;
-  });
-  return {
-    gatewayUrl: `http://127.0.0.1:${options.trustedPort}`,
-    processes: state.processes.length,
-    readySeconds,
-    logPath,
-    stop: async () => {
-      await gateway.stop();
-      await stop();
-    },
-  };
+  return { gatewayUrl: state.gatewayUrl, processes: state.processes.length, readySeconds, logPath, stop };
 }
